@@ -1,0 +1,63 @@
+"""The ``netlab`` command.
+
+Every sub-command lives in a module of this package named for what it does
+and is attached to :data:`cli` in :func:`_register`. Errors derived from
+:class:`~netlab.errors.NetlabError` become one line on stderr and exit code 2;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from netlab import __version__
+from netlab.cli.common import State, fail
+from netlab.errors import NetlabError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="netlab")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """netlab: a skills lab for backbone on-call engineers."""
+    ctx.obj = State(debug=debug)
+
+
+def _register() -> None:
+    from netlab.cli import topology
+
+    for module in (topology,):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="netlab", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("netlab: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except NetlabError as exc:
+        if debug:
+            raise
+        fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("netlab: interrupted", err=True)
+        sys.exit(130)

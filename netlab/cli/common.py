@@ -1,0 +1,34 @@
+"""Helpers shared by the CLI modules: state, output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+
+__all__ = ["State", "console", "echo_json", "fail"]
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    debug: bool = False
+
+
+def console() -> Console:
+    """A rich console on stdout; plain when stdout is not a terminal."""
+    return Console(soft_wrap=False, highlight=False)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=False, default=str))
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``netlab: error: message`` on stderr and exit 2."""
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    click.echo(f"netlab: error: {first}", err=True)
+    sys.exit(2)
