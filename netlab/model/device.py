@@ -132,7 +132,8 @@ class InterfaceConfig:
 
 @dataclass(frozen=True, slots=True)
 class IsisProcess:
-    instance: str  # process tag, e.g. "core" (Junos has one unnamed instance)
+    """The IS-IS process. Renderers name it ``core`` where the platform needs a tag."""
+
     net: str
     level: IsisLevel = IsisLevel.L2
     overload: bool = False
@@ -156,12 +157,14 @@ class BgpNeighbor:
 
 @dataclass(frozen=True, slots=True)
 class BgpConfig:
+    """BGP. ``cluster_id`` is set exactly when some neighbor is a route-reflector client."""
+
     asn: int
     router_id: IPv4Address
     cluster_id: IPv4Address | None = None
     neighbors: tuple[BgpNeighbor, ...] = ()
     networks: tuple[IPNetwork, ...] = ()  # prefixes originated into BGP
-    multipath: int = 1  # maximum-paths for iBGP and eBGP
+    multipath: bool = False  # ECMP over equal BGP paths (iBGP and eBGP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,41 @@
+"""The one Jinja2 environment every vendor renderer uses.
+
+Sandboxed, with :class:`jinja2.StrictUndefined`: a missing variable is an
+error, never an empty string. Templates live in ``templates/<vendor>/`` and may
+import the shared macros in ``templates/common/``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from netlab.errors import RenderError
+
+__all__ = ["environment", "render_template"]
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.PackageLoader("netlab.render", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    return env
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render ``templates/<name>`` with ``context``; template errors become RenderError."""
+    try:
+        return environment().get_template(name).render(**context)
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"template {name}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {name}: {exc}") from None
