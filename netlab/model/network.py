@@ -216,9 +216,9 @@ class Network:
                 if (msg := claim(net.network_address, f"link {link.id}")) is not None:
                     yield msg
         nets = Counter(r.net for r in self.routers.values())
-        for net, count in nets.items():
+        for iso, count in nets.items():
             if count > 1:
-                yield f"IS-IS NET {net} is used by {count} routers"
+                yield f"IS-IS NET {iso} is used by {count} routers"
 
     def _check_ports(self) -> Iterable[str]:
         used: dict[tuple[str, int, int], str] = {}

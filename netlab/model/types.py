@@ -126,8 +126,8 @@ class Link:
         return self.b if self.end(router) is self.a else self.a
 
     def address4(self, router: str) -> IPv4Interface:
-        lo, hi = list(self.ipv4)[0], list(self.ipv4)[1]
-        ip = lo if self.end(router) is self.a else hi
+        base = self.ipv4.network_address
+        ip = base if self.end(router) is self.a else base + 1
         return IPv4Interface(f"{ip}/{self.ipv4.prefixlen}")
 
     def address6(self, router: str) -> IPv6Interface:
