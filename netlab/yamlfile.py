@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from netlab.errors import NetlabError
 
-__all__ = ["LineMap", "load_model", "load_yaml", "dump_yaml"]
+__all__ = ["LineMap", "dump_yaml", "load_model", "load_model_lines", "load_yaml"]
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -133,6 +133,12 @@ def _describe(err: Any) -> str:
 def load_model(model: type[M], source: str | Path, *, name: str | None = None,
                error: type[NetlabError] = NetlabError) -> M:
     """Load a YAML file and validate it as ``model``; errors name file and line."""
+    return load_model_lines(model, source, name=name, error=error)[0]
+
+
+def load_model_lines(model: type[M], source: str | Path, *, name: str | None = None,
+                     error: type[NetlabError] = NetlabError) -> tuple[M, LineMap]:
+    """Like :func:`load_model`, also returning the line map for semantic checks."""
     try:
         data, lines = load_yaml(source, name=name)
     except NetlabError as exc:
@@ -141,7 +147,7 @@ def load_model(model: type[M], source: str | Path, *, name: str | None = None,
     if data is None:
         raise error(f"empty file, expected a {model.__name__} mapping", path=file, line=1)
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), lines
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = [p for p in first["loc"] if isinstance(p, (str, int))]
