@@ -37,6 +37,7 @@ from netlab.model.types import Vendor
 __all__ = ["device_configs"]
 
 RESERVED_POLICIES = {"NEXT-HOP-SELF", "BGP-ORIGINATE"}
+NARROW_METRIC_VENDORS = {Vendor.JUNOS, Vendor.IOSXR, Vendor.FRR}
 
 hostnames = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 descriptions = st.one_of(
@@ -227,7 +228,8 @@ def static_routes(draw: st.DrawFn) -> tuple[StaticRoute, ...]:
 def device_configs(draw: st.DrawFn, vendor: Vendor) -> DeviceConfig:
     """A DeviceConfig of ``vendor`` that every renderer and parser must round-trip."""
     with_isis = draw(st.booleans())
-    wide = draw(st.booleans()) if with_isis else True
+    # EOS IS-IS speaks wide metrics only (there is no metric-style command).
+    wide = draw(st.booleans()) if with_isis and vendor in NARROW_METRIC_VENDORS else True
     itfs = draw(interfaces(vendor, with_isis, wide))
     isis = None
     if with_isis:
