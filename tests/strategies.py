@@ -10,6 +10,7 @@ Every value is returned normalized, as parsers return them.
 
 from __future__ import annotations
 
+import dataclasses
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 
 from hypothesis import strategies as st
@@ -244,6 +245,11 @@ def device_configs(draw: st.DrawFn, vendor: Vendor) -> DeviceConfig:
     lists = draw(prefix_lists())
     policies = draw(route_policies(lists))
     bgp = draw(st.one_of(st.none(), bgp_configs(itfs[0], policies)))
+    if bgp is None:
+        # prepend_as prepends the local AS, which only BGP defines: Junos, IOS-XR and FRR
+        # write the AS number literally, so a router without BGP cannot express it.
+        policies = tuple(dataclasses.replace(p, terms=tuple(
+            dataclasses.replace(t, prepend_as=0) for t in p.terms)) for p in policies)
     statics = draw(static_routes())
     return DeviceConfig(
         hostname=draw(hostnames),
