@@ -64,6 +64,7 @@ External peers are real nodes (role ``peer``), so Batfish needs no
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -98,7 +99,9 @@ __all__ = [
     "PEERING_MTU",
     "device_config",
     "device_configs",
+    "interface_renames",
     "isis_domain",
+    "with_vendor",
 ]
 
 INTERNAL_MTU = 9000
@@ -143,6 +146,50 @@ def device_config(network: Network, router: str, vendor: Vendor | None = None) -
     r = network.router(router)
     network.check()
     return _Intent(network, vendor).config(r)
+
+
+def interface_renames(network: Network, router: str, src: Vendor, dst: Vendor
+                      ) -> dict[str, str]:
+    """Interface names of ``router`` in ``src``'s style → the same ports in ``dst``'s."""
+    out = {loopback_name(src): loopback_name(dst)}
+    for link in network.links_of(router):
+        end = link.end(router)
+        out[interface_name(src, end.slot, end.port, link.capacity_gbps)] = interface_name(
+            dst, end.slot, end.port, link.capacity_gbps)
+    return out
+
+
+_DESCRIPTION = re.compile(r"^to (\S+) (\S+) \[(\S+)\]$")
+
+
+def with_vendor(cfg: DeviceConfig, network: Network, vendor: Vendor) -> DeviceConfig:
+    """``cfg`` moved to ``vendor``: interfaces, update-sources and intent descriptions renamed.
+
+    Used to re-render a (possibly edited or faulted) snapshot for another
+    vendor, e.g. all-FRR for the live lab; every router is assumed to move, so
+    descriptions naming a peer's interface change even when ``cfg`` already
+    is of ``vendor``.
+    """
+    names = interface_renames(network, cfg.hostname, cfg.vendor, vendor)
+
+    def describe(text: str) -> str:
+        m = _DESCRIPTION.match(text)
+        link = network.links.get(m.group(3)) if m else None
+        if m is None or link is None or m.group(1) not in (link.a.router, link.b.router):
+            return text
+        end = link.end(m.group(1))
+        name = interface_name(vendor, end.slot, end.port, link.capacity_gbps)
+        return f"to {m.group(1)} {name} [{link.id}]"
+
+    itfs = tuple(dataclasses.replace(i, name=names.get(i.name, i.name),
+                                     description=describe(i.description))
+                 for i in cfg.interfaces)
+    bgp = cfg.bgp
+    if bgp is not None:
+        bgp = dataclasses.replace(bgp, neighbors=tuple(
+            dataclasses.replace(n, update_source=names.get(n.update_source, n.update_source))
+            if n.update_source else n for n in bgp.neighbors))
+    return dataclasses.replace(cfg, vendor=vendor, interfaces=itfs, bgp=bgp).normalized()
 
 
 def _tag(name: str) -> str:
