@@ -199,7 +199,7 @@ def _reload(run_: frr.RouterRun, text: str) -> None:
     run_.running.write_text(text, encoding="utf-8")
     run(["python3", str(FRR_DIR / "frr-reload.py"), "--reload", "--stdout",
          "--vty_socket", str(run_.run_dir), "--rundir", str(run_.run_dir),
-         "--confdir", str(run_.run_dir), str(run_.running)], timeout=120.0)
+         "--confdir", str(run_.reload_dir), str(run_.running)], timeout=120.0)
     cfg = parse_config(text, str(run_.running), Vendor.FRR).config
     mtus = [(i.name, i.mtu or 1500) for i in cfg.interfaces if not i.loopback]
     lines = [f"link set dev {name} mtu {mtu}" for name, mtu in mtus]

@@ -2,7 +2,7 @@
 
 Each router has a run directory (``<state dir>/<lab>/<router>/``, owned by the
 ``frr`` user) holding the vty sockets, the zserv socket, pid files, logs and
-its configs: ``frr.conf`` (what the lab started with) and ``running.conf``
+its configs: ``startup.conf`` (what the lab started with) and ``running.conf``
 (what it runs now, after a push). Daemons start with ``-N <namespace>`` (so
 their command line names the lab), ``--vty_socket``, ``-z``, ``-i``, ``-P 0``
 (no TCP vty) and a *minimal* ``-f`` file; the real config is then loaded with
@@ -39,7 +39,10 @@ __all__ = [
 DAEMONS = ("zebra", "staticd", "isisd", "bgpd")
 """Started in this order; zebra first, the others once its zserv socket exists."""
 
-_BOOT = "! netlab: minimal boot file; the router's config is loaded with vtysh -f\n"
+_BOOT = ("! netlab: minimal boot file; the router's config is loaded with vtysh -f.\n"
+         "! The hostname must be here: daemons do not take it from vtysh -f (isisd\n"
+         "! would announce the host's name as its dynamic hostname).\n"
+         "hostname {hostname}\n")
 _ZEBRA_ARGS = ("-s", "90000000")  # netlink receive buffer, as Debian's daemons file sets
 
 
@@ -58,12 +61,17 @@ class RouterRun:
     @property
     def config(self) -> Path:
         """The config the lab started the router with."""
-        return self.run_dir / "frr.conf"
+        return self.run_dir / "startup.conf"
 
     @property
     def running(self) -> Path:
-        """The config the router runs now (``frr.conf`` or a pushed one)."""
+        """The config the router runs now (``startup.conf`` or a pushed one)."""
         return self.run_dir / "running.conf"
+
+    @property
+    def reload_dir(self) -> Path:
+        """frr-reload.py's --confdir: it may write an ``frr.conf`` there."""
+        return self.run_dir / "reload"
 
     def pidfile(self, daemon: str) -> Path:
         return self.run_dir / f"{daemon}.pid"
@@ -71,10 +79,20 @@ class RouterRun:
     def prepare(self, config_text: str) -> None:
         """Create the run directory with the boot file and both configs."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        (self.run_dir / "boot.conf").write_text(_BOOT, encoding="utf-8")
+        self.reload_dir.mkdir(exist_ok=True)
+        (self.reload_dir / "vtysh.conf").write_text("", encoding="utf-8")  # frr-reload reads it
+        (self.run_dir / "boot.conf").write_text(_BOOT.format(hostname=_hostname(config_text)),
+                                               encoding="utf-8")
         self.config.write_text(config_text, encoding="utf-8")
         self.running.write_text(config_text, encoding="utf-8")
         _give_to_frr(self.run_dir)
+
+
+def _hostname(config_text: str) -> str:
+    for line in config_text.splitlines():
+        if line.startswith("hostname "):
+            return line.split()[1]
+    raise LabError("the router's config has no hostname line")
 
 
 def _give_to_frr(path: Path) -> None:
@@ -83,7 +101,7 @@ def _give_to_frr(path: Path) -> None:
         pwd.getpwnam("frr")
     except KeyError:
         return
-    for p in (path, *path.iterdir()):
+    for p in (path, *path.rglob("*")):
         with contextlib.suppress(OSError):
             shutil.chown(p, "frr", "frr")
 

@@ -72,6 +72,9 @@ class Lab:
         require_frr()
         lab = cls(plan.lab, directory)
         state = build(plan, lab.file, progress)
+        for r in plan.routers:  # the plan's configs are the running ones: no need to parse
+            running = Path(state.router(r.name).run_dir) / "running.conf"
+            lab._configs[r.name] = (running.stat().st_mtime, r.config)
         try:
             if not plan.failures.empty:
                 from netlab.lab.faults import apply_failures
@@ -177,25 +180,35 @@ class Lab:
         st = state or self.state()
         return expect(self.configs(), st.links, self.down_ports(st), self.failed_routers(st))
 
-    def observe(self, routers: Sequence[str] | None = None) -> Observed:
-        """Adjacencies, sessions and IS-IS routes of the routers that are alive."""
+    def collect(self, commands: Sequence[str], routers: Sequence[str] | None = None
+                ) -> dict[str, list[Any] | None]:
+        """Decoded JSON of each ``show … json`` command, per live router, in parallel.
+
+        Routers failed by a node fault are left out; a router whose vtysh does
+        not answer maps to None.
+        """
         state = self.state()
         runs = router_runs(state)
         dead = self.failed_routers(state)
-        names = [n for n in (routers or sorted(runs)) if n not in dead]
+        names = [n for n in (routers or sorted(runs)) if n not in dead and n in runs]
 
         def one(name: str) -> tuple[str, list[Any] | None]:
             argv = ["vtysh", "--vty_socket", str(runs[name].run_dir)]
-            for cmd in _OBSERVE:
+            for cmd in commands:
                 argv += ["-c", cmd]
             try:
-                return name, split_json(run(argv, timeout=30.0))
+                docs = split_json(run(argv, timeout=60.0))
             except LabError:
                 return name, None
+            return name, docs if len(docs) == len(commands) else None
 
+        return dict(parallel(one, names))
+
+    def observe(self, routers: Sequence[str] | None = None) -> Observed:
+        """Adjacencies, sessions and IS-IS routes of the routers that are alive."""
         adj, sess, rib, unreachable = [], [], [], []
-        for name, docs in parallel(one, names):
-            if docs is None or len(docs) != len(_OBSERVE):
+        for name, docs in self.collect(_OBSERVE, routers).items():
+            if docs is None:
                 unreachable.append(name)
                 continue
             adj += isis_neighbors(name, docs[0])

@@ -14,15 +14,14 @@ nexthop groups lost an ECMP member after a link flap.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from netlab.errors import LabError
 from netlab.lab.names import namespace_name
 from netlab.lab.state import LinkRecord
-from netlab.model.device import BgpConfig, DeviceConfig
-from netlab.model.naming import interface_name, loopback_name, slot_of
+from netlab.model.device import DeviceConfig
+from netlab.model.naming import interface_name, slot_of
 from netlab.model.network import FailureState, Network
 from netlab.model.types import Vendor
 
@@ -84,29 +83,11 @@ def lab_text(text: str) -> str:
     return "\n".join([*lines[:at], *missing, *lines[at:]]) + "\n"
 
 
-def as_frr(cfg: DeviceConfig) -> DeviceConfig:
-    """``cfg`` re-expressed for FRR: same intent, Linux interface names."""
-    if cfg.vendor is Vendor.FRR:
-        return cfg
-    renames: dict[str, str] = {}
-    for itf in cfg.interfaces:
-        if itf.loopback:
-            renames[itf.name] = loopback_name(Vendor.FRR)
-            continue
-        sp = slot_of(cfg.vendor, itf.name)
-        if sp is None:
-            raise LabError(f"{cfg.hostname}: cannot place interface {itf.name} on a "
-                           "slot/port for the live lab")
-        renames[itf.name] = interface_name(Vendor.FRR, *sp)
-    interfaces = tuple(dataclasses.replace(i, name=renames[i.name]) for i in cfg.interfaces)
-    bgp: BgpConfig | None = cfg.bgp
-    if bgp is not None:
-        bgp = dataclasses.replace(bgp, neighbors=tuple(
-            dataclasses.replace(n, update_source=renames.get(n.update_source, n.update_source)
-                                if n.update_source else None)
-            for n in bgp.neighbors))
-    return dataclasses.replace(cfg, vendor=Vendor.FRR, interfaces=interfaces,
-                               bgp=bgp).normalized()
+def as_frr(cfg: DeviceConfig, network: Network) -> DeviceConfig:
+    """``cfg`` re-expressed for FRR: same intent, Linux interface names (intent's rules)."""
+    from netlab.render.intent import with_vendor
+
+    return with_vendor(cfg, network, Vendor.FRR).normalized()
 
 
 def _ports(cfg: DeviceConfig) -> tuple[tuple[str, int], ...]:
@@ -126,7 +107,7 @@ def plan_from_configs(lab: str, source: str, network: Network,
     """A plan for ``network`` with ``configs`` (any vendor; rendered as FRR)."""
     routers = []
     for name in sorted(configs):
-        cfg = as_frr(configs[name])
+        cfg = as_frr(configs[name], network)
         routers.append(RouterPlan(name, namespace_name(lab, name), cfg, _render(cfg),
                                   _ports(cfg)))
     present = {r.name: r for r in routers}

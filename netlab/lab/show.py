@@ -74,6 +74,7 @@ class RouteObs:
     metric: int
     next_hops: tuple[NextHop, ...]
     blackhole: bool = False
+    recursive: tuple[str, ...] = ()  # next hops resolved through other routes (BGP's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +150,15 @@ def routes(router: str, data: Any) -> list[RouteObs]:
     for prefix, entries in data.items():
         for e in _as_list(entries):
             hops: list[NextHop] = []
+            via: list[str] = []
             blackhole = False
             for nh in _as_list(e.get("nexthops")):
                 if nh.get("blackhole") or nh.get("unreachable"):
                     blackhole = True
                     continue
                 if nh.get("recursive"):
+                    if nh.get("ip"):
+                        via.append(str(nh["ip"]))
                     continue  # the resolving next hops follow as their own entries
                 if e.get("selected") and not nh.get("active"):
                     continue
@@ -168,6 +172,7 @@ def routes(router: str, data: Any) -> list[RouteObs]:
                 metric=int(e.get("metric", 0)),
                 next_hops=tuple(sorted(set(hops), key=_hop_key)),
                 blackhole=blackhole,
+                recursive=tuple(sorted(set(via))),
             ))
     return out
 
