@@ -1,0 +1,99 @@
+"""Topology files: shipped networks are found, load(save(n)) == n, saving is safe."""
+
+from __future__ import annotations
+
+import dataclasses
+from ipaddress import IPv4Interface, IPv4Network
+from pathlib import Path
+
+import pytest
+
+from netlab.errors import TopologyError
+from netlab.model.network import Network
+from netlab.model.types import Endpoint, LinkKind, Vendor
+from netlab.topology.files import (
+    TOPOLOGY_DIRS,
+    list_topologies,
+    load_network,
+    network_to_spec,
+    resolve_topology,
+    save_network,
+)
+
+SHIPPED = sorted(list_topologies())
+
+
+def test_shipped_topologies_are_listed() -> None:
+    assert {"classic-small", "express-small"} <= set(SHIPPED)
+    for name, path in list_topologies().items():
+        assert path.stem == name and path.is_file()
+        assert path.parent in TOPOLOGY_DIRS
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_round_trip(name: str, tmp_path: Path) -> None:
+    network = load_network(name)
+    out = tmp_path / "network.yaml"
+    save_network(network, out)
+    assert load_network(out) == network
+    # A network built from a file saves back to that file's essentials: no overrides.
+    text = out.read_text(encoding="utf-8")
+    for override in ("loopback4", "ipv4:", "a_port", "latency", "metric:", "net:"):
+        assert override not in text, f"{name} saved with a needless {override!r}"
+
+
+def test_name_or_path(tmp_path: Path) -> None:
+    by_name = load_network("classic-small")
+    path = list_topologies()["classic-small"]
+    assert load_network(path) == by_name
+    assert load_network(str(path)) == by_name
+    assert resolve_topology("classic-small") == path
+    with pytest.raises(TopologyError, match="did you mean 'classic-small'"):
+        resolve_topology("classic-smal")
+    with pytest.raises(TopologyError, match="file not found"):
+        load_network(tmp_path / "absent.yaml")
+
+
+def _edited(network: Network) -> Network:
+    """A network no file derives: hand-set metric, address, port, vendor, ASN, kind."""
+    links = dict(network.links)
+    first = next(iter(links))
+    link = links[first]
+    links[first] = dataclasses.replace(
+        link, metric=4242, latency_ms=7.5, ipv4=IPv4Network("198.18.200.0/31"),
+        a=Endpoint(link.a.router, 9, 7), kind=LinkKind.METRO)
+    routers = dict(network.routers)
+    name = next(iter(routers))
+    routers[name] = dataclasses.replace(
+        routers[name], vendor=Vendor.FRR, asn=65333,
+        loopback4=IPv4Interface("198.18.60.1/32"))
+    prefixes = dict(network.site_prefixes)
+    dropped = next(iter(prefixes))
+    del prefixes[dropped]
+    return network.replace(links=links, routers=routers, site_prefixes=prefixes,
+                           description="edited: by hand")
+
+
+def test_round_trip_keeps_every_override(tmp_path: Path) -> None:
+    network = _edited(load_network("classic-small"))
+    assert network.problems() == []
+    out = tmp_path / "edited.yaml"
+    save_network(network, out)
+    assert load_network(out) == network
+    spec = network_to_spec(network)
+    first = spec.links[0]
+    assert (first.metric, first.latency, first.kind) == (4242, 7.5, LinkKind.METRO)
+    assert spec.routers[0].vendor is Vendor.FRR
+    assert sum(1 for s in spec.sites if not s.originate) == 1
+
+
+def test_save_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
+    network = load_network("express-small")
+    out = tmp_path / "mine.yaml"
+    out.write_text("something a person wrote\n", encoding="utf-8")
+    with pytest.raises(TopologyError, match="refusing to overwrite"):
+        save_network(network, out, overwrite=False)
+    assert out.read_text(encoding="utf-8") == "something a person wrote\n"
+    save_network(network, out)
+    assert load_network(out) == network
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.yaml"]  # no temp file left
