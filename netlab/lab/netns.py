@@ -20,6 +20,7 @@ from netlab.lab.system import run
 
 __all__ = [
     "NETNS_DIR",
+    "SYSCTLS",
     "add_namespaces",
     "add_veths",
     "delete_namespaces",
@@ -91,8 +92,17 @@ def add_veths(veths: Iterable[VethRecord], mtus: dict[tuple[str, str], int]) -> 
     _batch(lines, timeout=120.0)
 
 
+SYSCTLS = (
+    # Linux flushes an interface's IPv6 addresses when it goes admin down and
+    # zebra does not put them back: a failed-then-restored link would lose IPv6.
+    "net.ipv6.conf.all.keep_addr_on_down=1",
+    "net.ipv6.conf.default.keep_addr_on_down=1",
+)
+
+
 def set_mtu_and_up(netns: str, interfaces: Iterable[tuple[str, int]]) -> None:
-    """Bring ``lo`` and each (interface, MTU) of ``netns`` up with its MTU."""
+    """Set the lab's sysctls, then bring ``lo`` and each (interface, MTU) up."""
+    run(["sysctl", "-q", "-w", *SYSCTLS], netns=netns)
     lines = ["link set lo up"]
     lines += [f"link set dev {name} mtu {mtu} up" for name, mtu in interfaces]
     _batch(lines, netns=netns)

@@ -136,11 +136,10 @@ def _check_ports(routers: list[RouterPlan], links: list[LinkRecord]) -> None:
 def plan_source(source: str, lab: str | None = None) -> LabPlan:
     """A plan from a topology (shipped name or YAML file) or a snapshot directory."""
     from netlab.lab.names import check_lab_name, lab_name_for
+    from netlab.snapshot import is_snapshot, read_snapshot
 
     path = Path(source)
-    if path.is_dir():
-        from netlab.snapshot import read_snapshot
-
+    if path.is_dir() and is_snapshot(path):
         snap = read_snapshot(path)
         name = check_lab_name(lab or lab_name_for(snap.network.name))
         return plan_from_configs(name, str(path.resolve()), snap.network, dict(snap.configs),
