@@ -59,7 +59,7 @@ from netlab.parse.result import ParseResult, ParseWarning
 __all__ = ["parse"]
 
 _LEVELS = {"level-1": IsisLevel.L1, "level-2": IsisLevel.L2, "level-1-2": IsisLevel.L1L2}
-_NET = re.compile(r"^[0-9A-Fa-f]{2}(\.[0-9A-Fa-f]{4}){3,9}\.[0-9A-Fa-f]{2}$")
+_NET = re.compile(r"^[0-9A-Fa-f]{2}(\.[0-9A-Fa-f]{4}){3,9}\.00$")
 _ROUTED_BY_DEFAULT = ("Loopback", "Management", "Vlan", "Tunnel")
 MAX_METRIC = 16_777_215
 _SILENT_LDP = {("interface", "disabled", "default")}
@@ -164,22 +164,15 @@ class _Parser:
             itf.enabled = False
         elif w == ("no", "shutdown"):
             itf.enabled = True
-        elif w[0] == "mtu" and len(w) == 2:
+        elif w[0] == "mtu":
             itf.mtu = self.r.integer(line, 1, "MTU", 68, 65535)
+            self.r.expect_end(line, 2)
         elif w == ("no", "switchport"):
             itf.routed = True
         elif w == ("switchport",):
             itf.routed = False
-        elif w[:2] == ("ip", "address") and len(w) in (3, 4):
-            addr = self.r.interface_address(line, 2, 4)
-            if isinstance(addr, IPv4Interface):
-                itf.ipv4 = addr
-            itf.address_lines.append(line)
-        elif w[:2] == ("ipv6", "address") and len(w) == 3:
-            addr = self.r.interface_address(line, 2, 6)
-            if isinstance(addr, IPv6Interface):
-                itf.ipv6 = addr
-            itf.address_lines.append(line)
+        elif w[:2] in (("ip", "address"), ("ipv6", "address")):
+            self.address(itf, line)
         elif w[0] == "isis" and len(w) > 1:
             self.isis_line(itf, line)
         elif w == ("mpls", "ip"):
@@ -189,19 +182,32 @@ class _Parser:
         else:
             self.r.warn(line)
 
+    def address(self, itf: _Itf, line: Line) -> None:
+        version = 4 if line.words[0] == "ip" else 6
+        words = 3 if version == 6 or "/" in self.r.word(line, 2, "an address") else 4
+        if len(line.words) > words:
+            self.r.warn(line, "only one primary address per family is modelled; ignored")
+            return
+        addr = self.r.interface_address(line, 2, version)
+        if isinstance(addr, IPv4Interface):
+            itf.ipv4 = addr
+        elif isinstance(addr, IPv6Interface):
+            itf.ipv6 = addr
+        itf.address_lines.append(line)
+
     def isis_line(self, itf: _Itf, line: Line) -> None:
         w = line.words[1:]
         if w[0] == "enable" and len(w) == 2:
             itf.isis_instance = (w[1], line)
             return
         itf.isis_lines.append(line)
-        if w[0] == "metric" and len(w) == 2:
+        if w[0] == "metric" and len(w) <= 2:
             itf.metric = self.r.integer(line, 2, "IS-IS metric", 1, MAX_METRIC)
         elif w == ("passive",):
             itf.passive = True
         elif w == ("network", "point-to-point"):
             itf.point_to_point = True
-        elif w[0] == "circuit-type" and len(w) == 2:
+        elif w[0] == "circuit-type" and len(w) <= 2:
             itf.level = self.level(line, 2)
         elif w[:2] == ("authentication", "mode") and len(w) == 3 and w[2] in ("md5", "text"):
             itf.auth_mode = (AuthType(w[2]), line)
