@@ -223,7 +223,12 @@ def static_routes(draw: st.DrawFn) -> tuple[StaticRoute, ...]:
             nh6 = draw(st.one_of(st.none(), st.just(IPv6Address(f"2001:db8:1::{i:x}"))))
             out.append(StaticRoute(IPv6Network(f"2001:db8:3:{i:x}::/64"), nh6))
     # Two ports can map to the same /25 discard route; a router holds a route once.
-    return tuple(dict.fromkeys(out))
+    # A prefix is a discard route or has next-hops, not both: Junos writes them as
+    # alternatives of one `route <prefix>` statement.
+    kinds: dict[object, bool] = {}
+    kept = [r for r in dict.fromkeys(out)
+            if kinds.setdefault(r.prefix, r.next_hop is None) == (r.next_hop is None)]
+    return tuple(kept)
 
 
 @st.composite
