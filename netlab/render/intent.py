@@ -71,7 +71,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from ipaddress import IPv4Network, IPv6Network, collapse_addresses, ip_network
+from ipaddress import (
+    IPv4Interface,
+    IPv4Network,
+    IPv6Interface,
+    IPv6Network,
+    collapse_addresses,
+    ip_network,
+)
 
 from netlab.errors import RenderError
 from netlab.model.addressing import INFRA_V4, LINK_V6_SPACE, LOOPBACK_V6_SPACE, SITE_V6_SPACE
@@ -212,6 +219,19 @@ def _bogon_list(version: int) -> PrefixList:
     return PrefixList(f"BOGONS-V{version}", tuple(entries))
 
 
+BOGON_LISTS: dict[int, PrefixList | None] = {4: _bogon_list(4), 6: _bogon_list(6)}
+
+
+def _within(net: Net, blocks: Sequence[Net]) -> bool:
+    """Whether ``net`` lies inside one of ``blocks`` (integer arithmetic, no objects)."""
+    addr = int(net.network_address)
+    for b in blocks:
+        shift = b.max_prefixlen - b.prefixlen
+        if net.prefixlen >= b.prefixlen and addr >> shift == int(b.network_address) >> shift:
+            return True
+    return False
+
+
 def _password(link: Link, asn_a: int, asn_b: int) -> str:
     low, high = sorted((asn_a, asn_b))
     return "nl" + hashlib.sha256(f"{link.id}:{low}:{high}".encode()).hexdigest()[:14]
@@ -242,15 +262,29 @@ class _Intent:
         self.net = network
         self.vendor_override = vendor
         self.domain = {n: isis_domain(network, r) for n, r in network.routers.items()}
+        self._imports: dict[str, tuple[RoutePolicy, dict[int, PrefixList | None]]] = {}
+        self._ibgp: dict[tuple[str, str, bool, bool], tuple[BgpNeighbor, ...]] = {}
 
     # -- shared lookups ----------------------------------------------------------------------
     def vendor(self, router: Router) -> Vendor:
         return self.vendor_override or router.vendor
 
+    @cached_property
+    def ends(self) -> dict[tuple[str, str], tuple[str, IPv4Interface, IPv6Interface]]:
+        """(link id, router) → that end's interface name and addresses (built once)."""
+        out = {}
+        for link in self.net.links.values():
+            base4, base6 = int(link.ipv4.network_address), int(link.ipv6.network_address)
+            for offset, end in enumerate((link.a, link.b)):
+                vendor = self.vendor(self.net.routers[end.router])
+                out[link.id, end.router] = (
+                    interface_name(vendor, end.slot, end.port, link.capacity_gbps),
+                    IPv4Interface((base4 + offset, link.ipv4.prefixlen)),
+                    IPv6Interface((base6 + offset, link.ipv6.prefixlen)))
+        return out
+
     def ifname(self, link: Link, router: str) -> str:
-        end = link.end(router)
-        return interface_name(self.vendor(self.net.routers[router]), end.slot, end.port,
-                              link.capacity_gbps)
+        return self.ends[link.id, router][0]
 
     def external(self, router: Router) -> ExternalNetwork:
         return self.net.external_networks[router.network or ""]
@@ -259,10 +293,13 @@ class _Intent:
     def originated(self) -> dict[str, tuple[Net, ...]]:
         """Router name → the site prefixes it originates."""
         out: dict[str, list[Net]] = defaultdict(list)
+        by_site: dict[str, list[Router]] = defaultdict(list)
+        for r in self.net.routers.values():
+            by_site[r.site].append(r)
         for site, sp in sorted(self.net.site_prefixes.items()):
             origins = list(sp.origin_routers)
             if not origins:
-                here = self.net.routers_with(site=site)
+                here = by_site[site]
                 origins = [r.name for r in here if r.role in EDGE_ROLES] or [
                     r.name for r in here if r.role in CORE_ROLES]
             if not origins:
@@ -339,10 +376,27 @@ class _Intent:
         for link in self.net.links.values():
             used4.append(link.ipv4)
             used6.append(link.ipv6)
-        four += [n for n in used4 if not any(n.subnet_of(b) for b in four)]
-        six += [n for n in used6 if not any(n.subnet_of(b) for b in six[:3])]
+        four += [n for n in used4 if not _within(n, four[:1])]
+        six += [n for n in used6 if not _within(n, six[:3])]
         return {4: PrefixList("OWN-SPACE-V4", _entries(collapse_addresses(four), 32)),
                 6: PrefixList("OWN-SPACE-V6", _entries(collapse_addresses(six), 128))}
+
+    @cached_property
+    def export_sites(self) -> RoutePolicy:
+        return _policy("EXPORT-SITES", _permit(self.site_lists))
+
+    def peering_import(self, ext: ExternalNetwork
+                       ) -> tuple[RoutePolicy, dict[int, PrefixList | None]]:
+        """The import policy toward ``ext`` and its own prefix lists (built once each)."""
+        if ext.name not in self._imports:
+            mine = self.network_lists(ext)
+            terms = [*(PolicyTerm(f"bogons{v}", Action.DENY, pl.name)
+                       for v, pl in BOGON_LISTS.items() if pl is not None),
+                     *(PolicyTerm(f"own{v}", Action.DENY, pl.name)
+                       for v, pl in self.own_space.items()),
+                     *_permit(mine, LOCAL_PREFERENCE[ext.kind])]
+            self._imports[ext.name] = (_policy(f"IN-{_tag(ext.name)}", terms), mine)
+        return self._imports[ext.name]
 
     def network_lists(self, ext: ExternalNetwork) -> dict[int, PrefixList | None]:
         tag = _tag(ext.name)
@@ -386,7 +440,7 @@ class _Intent:
         return InterfaceConfig(
             name=self.ifname(link, router.name),
             description=f"to {other} {self.ifname(link, other)} [{link.id}]",
-            ipv4=link.address4(router.name), ipv6=link.address6(router.name),
+            ipv4=self.ends[link.id, router.name][1], ipv6=self.ends[link.id, router.name][2],
             mtu=PEERING_MTU if Role.PEER in (router.role, peer.role) else INTERNAL_MTU,
             isis=isis,
             mpls=isis is not None and router.role in CORE_ROLES and peer.role in CORE_ROLES,
@@ -417,12 +471,16 @@ class _Intent:
         )
 
     def ibgp_neighbors(self, router: Router, s: _Session, *, next_hop_self: bool
-                       ) -> list[BgpNeighbor]:
+                       ) -> tuple[BgpNeighbor, ...]:
         lo = loopback_name(self.vendor(router))
-        return [BgpNeighbor(address=addr, remote_as=s.peer.asn, description=f"ibgp {s.peer.name}",
-                            update_source=lo, next_hop_self=next_hop_self,
-                            route_reflector_client=s.client)
-                for addr in (s.peer.loopback4.ip, s.peer.loopback6.ip)]
+        key = (s.peer.name, lo, next_hop_self, s.client)
+        if key not in self._ibgp:  # the same two neighbors recur on every client of an RR
+            self._ibgp[key] = tuple(
+                BgpNeighbor(address=addr, remote_as=s.peer.asn,
+                            description=f"ibgp {s.peer.name}", update_source=lo,
+                            next_hop_self=next_hop_self, route_reflector_client=s.client)
+                for addr in (s.peer.loopback4.ip, s.peer.loopback6.ip))
+        return self._ibgp[key]
 
     def ebgp_neighbors(self, router: Router, s: _Session, policies: dict[str, RoutePolicy],
                        lists: dict[str, PrefixList]) -> list[BgpNeighbor]:
@@ -440,8 +498,8 @@ class _Intent:
         return [BgpNeighbor(address=addr, remote_as=peer.asn, description=label,
                             import_policy=imp, export_policy=exp, password=password,
                             max_prefix=limit)
-                for addr, limit in ((link.address4(peer.name).ip, max4),
-                                    (link.address6(peer.name).ip, max6))]
+                for addr, limit in ((self.ends[link.id, peer.name][1].ip, max4),
+                                    (self.ends[link.id, peer.name][2].ip, max6))]
 
     def ebgp_policies(self, router: Router, peer: Router, policies: dict[str, RoutePolicy],
                       lists: dict[str, PrefixList]) -> tuple[str, str]:
@@ -451,10 +509,10 @@ class _Intent:
             for family in needed:
                 for pl in family.values():
                     if pl is not None:
-                        if lists.get(pl.name, pl) != pl:
+                        if (have := lists.get(pl.name, pl)) is not pl and have != pl:
                             raise RenderError(f"{router.name}: two prefix lists named {pl.name}")
                         lists[pl.name] = pl
-            if policies.get(policy.name, policy) != policy:
+            if (had := policies.get(policy.name, policy)) is not policy and had != policy:
                 raise RenderError(f"{router.name}: two route policies named {policy.name}")
             policies[policy.name] = policy
             return policy.name
@@ -464,16 +522,9 @@ class _Intent:
             return add(allow), add(allow)
         sites = self.site_lists
         if peer.role is Role.PEER:
-            ext = self.external(peer)
-            mine = self.network_lists(ext)
-            bogons = {4: _bogon_list(4), 6: _bogon_list(6)}
-            own: dict[int, PrefixList | None] = dict(self.own_space)
-            terms = [*(PolicyTerm(f"bogons{v}", Action.DENY, pl.name) for v, pl in bogons.items()),
-                     *(PolicyTerm(f"own{v}", Action.DENY, pl.name)
-                       for v, pl in own.items() if pl is not None),
-                     *_permit(mine, LOCAL_PREFERENCE[ext.kind])]
-            imp = add(_policy(f"IN-{_tag(ext.name)}", terms), mine, dict(bogons), own)
-            return imp, add(_policy("EXPORT-SITES", _permit(sites)), sites)
+            policy, mine = self.peering_import(self.external(peer))
+            imp = add(policy, mine, BOGON_LISTS, dict(self.own_space))
+            return imp, add(self.export_sites, sites)
         if router.role in EDGE_ROLES and peer.role in CORE_ROLES:
             local = self.local_lists("LOCAL", self.originated.get(router.name, ()))
             imp = add(_policy(f"FROM-{peer.role.value.upper()}", _permit(sites)), sites)
