@@ -10,7 +10,7 @@ from golden import check_golden
 from hypothesis import given, settings
 from strategies import device_configs
 
-from netlab.errors import ParseError
+from netlab.errors import ParseError, RenderError
 from netlab.model.device import (
     Action,
     AuthType,
@@ -214,6 +214,14 @@ def test_mpls_without_ldp_is_mpls_static() -> None:
     assert parse(text, FILE).config == cfg
 
 
+def test_values_iosxr_cannot_hold_are_render_errors() -> None:
+    cfg = backbone_router()
+    huge = tuple(dataclasses.replace(i, mtu=65535) if i.name == "TenGigE0/2/0/0" else i
+                 for i in cfg.interfaces)
+    with pytest.raises(RenderError, match="media MTU 65549"):
+        render(dataclasses.replace(cfg, interfaces=huge))
+
+
 # --- an operator edits the file ----------------------------------------------------------
 
 
@@ -286,6 +294,21 @@ def test_unmodelled_condition_is_warned_line_by_line(golden_text: str) -> None:
     assert [(w.line, w.text) for w in result.warnings] == [
         (first, "if as-path in PRIVATE-AS then"), (first + 1, "drop"), (first + 2, "endif")]
     assert result.config == backbone_router()
+
+
+def test_parameterised_policy_is_warned_and_its_reference_dropped(golden_text: str) -> None:
+    edited = _edit(golden_text, "route-policy TRANSIT-OUT out", "route-policy SET-MED(20) out")
+    edited = _edit(edited, "router static\n", "route-policy SET-MED($med)\n"
+                   "  set med $med\n  done\nend-policy\n!\nrouter static\n")
+    result = parse(edited, FILE)
+    first = _line_no(edited, "route-policy SET-MED($med)")
+    ref = _line_no(edited, "   route-policy SET-MED(20) out")
+    assert [(w.line, w.text) for w in result.warnings] == [
+        (first, "route-policy SET-MED($med)"), (first + 1, "set med $med"), (first + 2, "done"),
+        (ref, "route-policy SET-MED(20) out")]
+    transit = result.config.neighbor(IPv4Address("198.18.200.1"))
+    assert transit.import_policy == "TRANSIT-IN"
+    assert transit.export_policy is None
 
 
 def test_lines_after_end_are_warned(golden_text: str) -> None:

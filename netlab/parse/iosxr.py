@@ -44,11 +44,14 @@ under ``mpls static`` have MPLS on while LDP is off.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 
 from netlab.errors import ParseError
 from netlab.model.device import (
+    BgpConfig,
+    BgpNeighbor,
     DeviceConfig,
     InterfaceConfig,
     IsisInterface,
@@ -58,13 +61,18 @@ from netlab.model.device import (
 )
 from netlab.model.types import Vendor
 from netlab.parse.iosxr_policy import parse_prefix_set, parse_route_policy
-from netlab.parse.iosxr_routing import BgpSection, IsisSection, parse_bgp, parse_isis
+from netlab.parse.iosxr_routing import (
+    BgpSection,
+    IsisSection,
+    PolicyRef,
+    parse_bgp,
+    parse_isis,
+)
 from netlab.parse.iosxr_tree import Line, Reporter, parse_tree
 from netlab.parse.result import ParseResult
+from netlab.render.iosxr import MEDIA_MTU_MAX, MEDIA_MTU_MIN, MEDIA_OVERHEAD
 
 __all__ = ["parse"]
-
-_MEDIA_OVERHEAD = 14  # IOS-XR's mtu includes the Ethernet header; the model's does not
 
 
 @dataclass(slots=True)
@@ -85,7 +93,7 @@ def _interface(node: Line, itf: _Interface, rep: Reporter) -> None:
         if w[0] == "description":
             itf.description = ch.rest(1)
         elif w[0] == "mtu" and len(w) == 2:
-            itf.mtu = rep.number(ch, w[1], "mtu", 64, 65535) - _MEDIA_OVERHEAD
+            itf.mtu = rep.number(ch, w[1], "mtu", MEDIA_MTU_MIN, MEDIA_MTU_MAX) - MEDIA_OVERHEAD
         elif w[:2] == ("ipv4", "address") and len(w) in (3, 4):
             spec = "/".join(w[2:])
             if len(w) == 3 and "/" not in w[2]:
@@ -273,6 +281,21 @@ def _assemble(s: _Sections, mpls: _Mpls, rep: Reporter) -> list[InterfaceConfig]
         loopback=i.name.startswith("Loopback")) for i in s.interfaces.values()]
 
 
+def _drop_ref(bgp: BgpConfig, ref: PolicyRef) -> BgpConfig:
+    """``bgp`` without the neighbor's reference ``ref`` to a policy the model lacks."""
+
+    def without(nb: BgpNeighbor) -> BgpNeighbor:
+        if nb.address != ref.neighbor:
+            return nb
+        if ref.inbound and nb.import_policy == ref.name:
+            return dataclasses.replace(nb, import_policy=None)
+        if not ref.inbound and nb.export_policy == ref.name:
+            return dataclasses.replace(nb, export_policy=None)
+        return nb
+
+    return dataclasses.replace(bgp, neighbors=tuple(without(nb) for nb in bgp.neighbors))
+
+
 def parse(text: str, filename: str = "<config>") -> ParseResult:
     """Parse IOS-XR ``text`` (read from ``filename``) into a normalized DeviceConfig."""
     rep = Reporter(filename)
@@ -291,8 +314,8 @@ def parse(text: str, filename: str = "<config>") -> ParseResult:
             if ref.name not in known_policies:
                 raise rep.error(ref.line, f"route-policy {ref.name} is not defined")
             if ref.name not in modelled:
-                rep.warn(ref.line, f"route-policy {ref.name} is not modelled; "
-                                   "the neighbor keeps the reference")
+                rep.warn(ref.line, f"route-policy {ref.name} is not modelled; reference ignored")
+                bgp = _drop_ref(bgp, ref)
     anchors = set(bgp.networks) if bgp is not None else set()
     statics = tuple(dict.fromkeys(
         r for r, _ in s.statics if not (r.next_hop is None and r.prefix in anchors)))

@@ -167,6 +167,8 @@ class PolicyRef:
 
     name: str
     line: Line
+    neighbor: IPv4Address | IPv6Address
+    inbound: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +217,12 @@ def _neighbor_af(node: Line, nb: _Neighbor, rep: Reporter, refs: list[PolicyRef]
     for ch in node.children:
         w = ch.words
         if w[0] == "route-policy" and len(w) == 3 and w[2] in ("in", "out"):
+            name = w[1].split("(")[0]  # a parameterised policy is named without its arguments
             if w[2] == "in":
-                nb.import_policy = w[1]
+                nb.import_policy = name
             else:
-                nb.export_policy = w[1]
-            refs.append(PolicyRef(w[1], ch))
+                nb.export_policy = name
+            refs.append(PolicyRef(name, ch, nb.address, w[2] == "in"))
         elif w == ("next-hop-self",):
             nb.next_hop_self = True
         elif w == ("route-reflector-client",):

@@ -52,7 +52,11 @@ from netlab.model.device import (
 from netlab.render.environment import render_template
 
 __all__ = [
+    "ISIS_METRIC_MAX",
     "ISIS_TAG",
+    "MAX_PREFIX_THRESHOLD",
+    "MEDIA_MTU_MAX",
+    "MEDIA_MTU_MIN",
     "MEDIA_OVERHEAD",
     "MULTIPATH_COUNT",
     "XrBgp",
@@ -74,6 +78,8 @@ ISIS_TAG = "core"
 MEDIA_OVERHEAD = 14  # Ethernet header: IOS-XR's mtu counts it, the model's does not
 MULTIPATH_COUNT = 16
 MAX_PREFIX_THRESHOLD = 75  # IOS-XR's default warning threshold, printed explicitly
+MEDIA_MTU_MIN, MEDIA_MTU_MAX = 64, 65535
+ISIS_METRIC_MAX = 16_777_215
 
 _LEVEL_KEYWORD = {IsisLevel.L1: "level-1", IsisLevel.L2: "level-2-only", IsisLevel.L1L2: None}
 _AUTH_KEYWORD = {AuthType.MD5: "hmac-md5", AuthType.TEXT: "text"}
@@ -314,8 +320,13 @@ def _check(cfg: DeviceConfig) -> None:
                 raise RenderError(f"{cfg.hostname}: policy {policy.name} term {term.name}: "
                                   f"negative prepend count {term.prepend_as}")
     for itf in cfg.interfaces:
-        if itf.mtu is not None and itf.mtu < 1:
-            raise RenderError(f"{cfg.hostname}: {itf.name}: mtu {itf.mtu} is not positive")
+        if itf.mtu is not None and not MEDIA_MTU_MIN <= itf.mtu + MEDIA_OVERHEAD <= MEDIA_MTU_MAX:
+            raise RenderError(f"{cfg.hostname}: {itf.name}: IP MTU {itf.mtu} gives media MTU "
+                              f"{itf.mtu + MEDIA_OVERHEAD}, outside IOS-XR's "
+                              f"{MEDIA_MTU_MIN}-{MEDIA_MTU_MAX}")
+        if itf.isis is not None and not 1 <= itf.isis.metric <= ISIS_METRIC_MAX:
+            raise RenderError(f"{cfg.hostname}: {itf.name}: IS-IS metric {itf.isis.metric} "
+                              f"is outside 1-{ISIS_METRIC_MAX}")
     names = [i.name for i in cfg.interfaces]
     if len(set(names)) != len(names):
         raise RenderError(f"{cfg.hostname}: duplicate interface names")
