@@ -64,8 +64,8 @@ def build(plan: LabPlan, state_file: StateFile, progress: Progress | None = None
                        f"{plan.lab}' first")
     note = progress or (lambda _p, _d, _t: None)
     note("checking configs", 0, len(plan.routers))
-    problems = parallel(lambda r: (r.name, frr.dry_run(r.text)), plan.routers)
-    for name, errors in problems:
+    problems = frr.dry_run_many({r.name: r.text for r in plan.routers})
+    for name, errors in sorted(problems.items()):
         if errors:
             raise LabError(f"{name}: FRR rejects its config: {errors[0]}")
     base = state_file.directory / plan.lab

@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import pwd
+import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ __all__ = [
     "DAEMONS",
     "RouterRun",
     "dry_run",
+    "dry_run_many",
     "load_config",
     "read_pid",
     "start_daemon",
@@ -107,34 +110,40 @@ def _give_to_frr(path: Path) -> None:
 
 
 def dry_run(text: str) -> list[str]:
-    """FRR's own complaints about ``text`` (empty when FRR accepts every line).
+    """FRR's own complaints about ``text`` (empty when FRR accepts every line)."""
+    from netlab.render.frr_check import dry_run as check
 
-    Uses the renderer's checker (:func:`netlab.render.frr_check.dry_run`);
-    until that module is present, FRR's ``vtysh -C`` directly.
+    return check(text)
+
+
+_LINE = re.compile(r"^line (\d+):\s*(.*)$")
+
+
+def dry_run_many(texts: Mapping[str, str]) -> dict[str, list[str]]:
+    """Dry-run many configs in one vtysh run; complaints per name, lines renumbered.
+
+    Each config ends with ``end`` (back to the top level), so checking them
+    back to back is the same syntax check as one by one, at a fraction of
+    the cost (vtysh's start-up dominates).
     """
-    import importlib
-
-    try:
-        module = importlib.import_module("netlab.render.frr_check")
-    except ModuleNotFoundError:
-        return _vtysh_dry_run(text)
-    complaints: list[str] = list(module.dry_run(text))
-    return complaints
-
-
-def _vtysh_dry_run(text: str) -> list[str]:
-    import subprocess
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", suffix=".conf", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        proc = subprocess.run(["vtysh", "-C", "-f", fh.name], capture_output=True, text=True,
-                              timeout=60, check=False)
-    lines = [ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
-    if proc.returncode == 0:
-        return []
-    return lines or [f"vtysh -C exited with {proc.returncode}"]
+    starts: list[tuple[int, str]] = []
+    parts, at = [], 0
+    for name, text in texts.items():
+        body = text if text.endswith("\n") else text + "\n"
+        starts.append((at, name))
+        parts.append(body)
+        at += body.count("\n")
+    out: dict[str, list[str]] = {name: [] for name in texts}
+    for complaint in dry_run("".join(parts)):
+        m = _LINE.match(complaint)
+        if m is None:
+            for complaints in out.values():
+                complaints.append(complaint)
+            continue
+        line = int(m.group(1))
+        start, name = max(s for s in starts if s[0] < line)
+        out[name].append(f"line {line - start}: {m.group(2)}")
+    return out
 
 
 def read_pid(pidfile: Path) -> int | None:
