@@ -40,6 +40,7 @@ from netlab.model.device import (
 from netlab.model.types import Vendor
 from netlab.parse import ParseWarning, detect_vendor, parse_config
 from netlab.parse.eos import parse
+from netlab.render import render_config
 from netlab.render.eos import render
 
 FILE = "bb1-ash.cfg"
@@ -373,6 +374,7 @@ def test_vendor_detection(golden: str) -> None:
     headless = golden.split("\n", 1)[1]
     assert detect_vendor(headless) is Vendor.EOS
     assert parse_config(golden, FILE).config == backbone_router()
+    assert render_config(backbone_router()) == golden
 
 
 def test_narrow_metrics_cannot_be_rendered() -> None:
@@ -392,3 +394,22 @@ def test_multi_line_description_cannot_be_rendered() -> None:
 def test_public_api() -> None:
     assert netlab.parse.eos.__all__ == ["parse"]
     assert {"build", "render"} <= set(netlab.render.eos.__all__)
+
+
+def test_unindented_sub_command_is_a_top_level_warning(golden: str) -> None:
+    """Nesting follows indentation; an unindented 'shutdown' is not an interface line."""
+    text = _insert_after(golden, "ip address 198.18.128.0/31", "shutdown")
+    result = parse(text, FILE)
+    number = _line_of(text, "ip address 198.18.128.0/31") + 1
+    assert result.warnings == (ParseWarning(FILE, number, "shutdown"),)
+    assert result.config == backbone_router()
+
+
+def test_encrypted_bgp_password_is_a_warning(golden: str) -> None:
+    old = "neighbor 198.18.128.1 password 0 Tr4nsitA"
+    new = "neighbor 198.18.128.1 password 7 kN0b/4mXtY3sVZ0u8l7GzA=="
+    text = _edit(golden, old, new)
+    result = parse(text, FILE)
+    assert [(w.line, w.text) for w in result.warnings] == [(_line_of(text, new), new)]
+    assert "encrypted" in result.warnings[0].comment
+    assert result.config == _with_neighbor(backbone_router(), "198.18.128.1", password=None)

@@ -192,6 +192,9 @@ class _Parser:
         if isinstance(addr, IPv4Interface):
             itf.ipv4 = addr
         elif isinstance(addr, IPv6Interface):
+            if itf.ipv6 is not None and itf.ipv6 != addr:
+                self.r.warn(line, f"EOS keeps both {itf.ipv6} and {addr}; netlab models one "
+                            "IPv6 address per interface (this one)")
             itf.ipv6 = addr
         itf.address_lines.append(line)
 
@@ -285,7 +288,7 @@ class _Parser:
         target = self.r.word(line, 3, "a next hop or Null0")
         if len(line.words) > 4:
             self.r.warn(line, "only the prefix and next hop of a static route are modelled")
-        if target == "Null0":
+        if target.lower() == "null0":
             self.s.statics.append(StaticRoute(prefix, None))
             return
         if not target[0].isdigit() and ":" not in target:
