@@ -30,9 +30,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from netlab.cli import lab, topology
+    from netlab.cli import lab, render, topology
 
-    for module in (topology, lab):
+    for module in (topology, lab, render):
         for command in module.COMMANDS:
             cli.add_command(command)
 
