@@ -17,6 +17,7 @@ of that back) and capacities are planned on them (:mod:`~netlab.topology.plannin
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from netlab.model.addressing import DOCUMENTATION_ASNS
 from netlab.model.types import Backbone, PeerKind, Role
 from netlab.topology.planning import hub_sites, route_demands, size_capacity
 from netlab.topology.schema import (
+    NAME_PATTERN,
     DemandSpec,
     ExternalNetworkSpec,
     LinkSpec,
@@ -59,6 +61,8 @@ class ClassicParams:
     def check(self) -> None:
         """Raise :class:`TopologyError` for parameters no network can have."""
         problems = [
+            (re.fullmatch(NAME_PATTERN, self.name) is None,
+             f"network name {self.name!r} must be lowercase letters, digits and inner hyphens"),
             (self.pops < 1, "--pops must be at least 1"),
             (self.dcs < 1, "--dcs must be at least 1"),
             (self.pops + self.dcs < 3, "a backbone needs at least 3 sites (--pops + --dcs)"),

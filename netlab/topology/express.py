@@ -12,13 +12,14 @@ planes, so each plane link is sized for its share of the span's traffic.
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from netlab.errors import TopologyError
 from netlab.model.types import Backbone, Role
 from netlab.topology.planning import hub_sites, route_demands, size_capacity
-from netlab.topology.schema import DemandSpec, LinkSpec, RouterSpec, TopologySpec
+from netlab.topology.schema import NAME_PATTERN, DemandSpec, LinkSpec, RouterSpec, TopologySpec
 from netlab.topology.sitemap import gravity_demands, site_map
 
 __all__ = ["ExpressParams", "generate_express"]
@@ -42,6 +43,8 @@ class ExpressParams:
     def check(self) -> None:
         """Raise :class:`TopologyError` for parameters no network can have."""
         problems = [
+            (re.fullmatch(NAME_PATTERN, self.name) is None,
+             f"network name {self.name!r} must be lowercase letters, digits and inner hyphens"),
             (self.dcs < 3, "--dcs must be at least 3 (a fibre map that survives a span cut)"),
             (not 1 <= self.planes <= 16, "--planes must be 1..16"),
             (not 1 <= self.drs_per_dc <= 16, "--drs-per-dc must be 1..16"),

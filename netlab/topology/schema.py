@@ -26,6 +26,7 @@ from netlab.yamlfile import LineMap, load_model_lines
 
 __all__ = [
     "DEFAULT_VENDORS",
+    "NAME_PATTERN",
     "DemandSpec",
     "ExternalNetworkSpec",
     "LinkSpec",
@@ -36,7 +37,8 @@ __all__ = [
     "load_spec",
 ]
 
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 """Site, router and network names: lowercase letters, digits and inner hyphens."""
 Srlg = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Port = Annotated[str, StringConstraints(pattern=r"^\d{1,2}/\d{1,3}$")]
