@@ -155,11 +155,18 @@ def write_snapshot(network: Network, configs: Mapping[str, DeviceConfig], out_di
             stale.unlink()
     for host, text in rendered.items():
         (cfg_dir / f"{host}.cfg").write_text(text, encoding="utf-8")
-    _write_json(out / LAYER1_FILE, layer1_json(edges))
+    _write_layer1(out / LAYER1_FILE, layer1_json(edges))
     (out / NETWORK_FILE).parent.mkdir(parents=True, exist_ok=True)
     save_network(network, out / NETWORK_FILE)
     _write_json(out / STATE_FILE, _state(network, failures, faults, vendor))
     return out
+
+
+def _write_layer1(path: Path, data: dict[str, Any]) -> None:
+    """One edge per line: readable, diffable, and fast (the C encoder, no indent)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = ",\n".join("  " + json.dumps(edge) for edge in data["edges"])
+    path.write_text('{"edges": [\n' + rows + "\n]}\n", encoding="utf-8")
 
 
 def _write_json(path: Path, data: Any) -> None:
