@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface, IPv6Network
+from pathlib import Path
 
 import pytest
 from golden import check_golden
@@ -311,6 +313,35 @@ def test_parameterised_policy_is_warned_and_its_reference_dropped(golden_text: s
     assert transit.export_policy is None
 
 
+@pytest.mark.parametrize(("old", "new", "comment"), [
+    (" interface HundredGigE0/0/0/1\n !\n!\nend",
+     " interface HundredGigE0/0/0/1\n !\n interface HundredGigE0/9/0/9\n !\n!\nend",
+     "MPLS on HundredGigE0/9/0/9, which is not configured; ignored"),
+    ("  password clear Tr4nsit\n", "  password clear Tr4nsit\n  ebgp-multihop 2\n",
+     "This syntax is unrecognized"),
+    ("   maximum-prefix 1000000 75\n", "   maximum-prefix 1000000 75\n   soft-reconfiguration "
+     "inbound always\n", "This syntax is unrecognized"),
+])
+def test_understood_but_unmodelled_lines_are_warned(golden_text: str, old: str, new: str,
+                                                    comment: str) -> None:
+    edited = _edit(golden_text, old, new)
+    added = next(ln for ln in new.splitlines() if ln not in old.splitlines())
+    result = parse(edited, FILE)
+    assert result.warnings == (
+        ParseWarning(FILE, _line_no(edited, added), added.strip(), comment),)
+    assert result.config == backbone_router()
+
+
+def test_encrypted_hello_password_is_warned_and_auth_dropped(golden_text: str) -> None:
+    edited = _edit(golden_text, "hello-password hmac-md5 clear Core2026",
+                   "hello-password hmac-md5 encrypted 0822455D0A16")
+    result = parse(edited, FILE)
+    assert [w.line for w in result.warnings] == [
+        _line_no(edited, "  hello-password hmac-md5 encrypted 0822455D0A16")]
+    isis = result.config.interface("HundredGigE0/0/0/0").isis
+    assert isis is not None and isis.hello_auth is None
+
+
 def test_lines_after_end_are_warned(golden_text: str) -> None:
     result = parse(golden_text + "hostname other\n", FILE)
     assert result.config.hostname == "pr1-lhr"
@@ -397,3 +428,20 @@ def test_detect_vendor_reads_the_rancid_header(golden_text: str) -> None:
 def test_detect_vendor_without_the_header(golden_text: str) -> None:
     body = golden_text.split("\n", 1)[1]
     assert detect_vendor(body, FILE) is Vendor.IOSXR
+
+
+# --- Batfish reads what we write ---------------------------------------------------------
+
+
+@pytest.mark.batfish
+def test_batfish_parses_the_golden_config_cleanly(golden_text: str, tmp_path: Path) -> None:
+    session_mod = pytest.importorskip("pybatfish.client.session")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / FILE).write_text(golden_text, encoding="utf-8")
+    bf = session_mod.Session(host=os.environ["BATFISH_HOST"])
+    bf.set_network("netlab-test-iosxr")
+    bf.init_snapshot(str(tmp_path), name="iosxr-golden", overwrite=True)
+    status = bf.q.fileParseStatus().answer().frame()
+    assert list(status["Status"]) == ["PASSED"]
+    warnings = bf.q.parseWarning().answer().frame()
+    assert warnings.empty, warnings.to_string()
