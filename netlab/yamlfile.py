@@ -49,7 +49,9 @@ def _construct(node: yaml.Node, path: Path_, lines: LineMap, file: str) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, path, lines, file)
+            # A key is read without recording its line under ``path``: that would
+            # overwrite the mapping's own line with the line of its last key.
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise NetlabError(
                     "mapping keys must be plain scalars", path=file,
