@@ -121,7 +121,7 @@ class _Reader:
             self.ctx.warn(leaf)
 
     def interface(self, name: str, rest: tuple[str, ...], leaf: Leaf) -> None:
-        itf = self.interfaces.setdefault(name, Interface(name, leaf.line))
+        itf = self.interfaces.setdefault(name, Interface(name, leaf.line_at(2)))
         line = leaf.line
         if not rest:
             return
@@ -215,7 +215,7 @@ class _Reader:
     def label_protocol(self, proto: str, rest: tuple[str, ...], leaf: Leaf) -> None:
         table = self.mpls if proto == "mpls" else self.ldp
         if proto == "ldp":
-            self.ldp_line = self.ldp_line or leaf.line
+            self.ldp_line = self.ldp_line or leaf.line_at(2)
         if not rest:
             return
         if len(rest) == 2 and rest[0] == "interface":
@@ -318,19 +318,24 @@ class _Reader:
         )
 
 
-def _header(bang_lines: tuple[int, ...], first_statement: int, ctx: Context) -> None:
-    for line in bang_lines:
-        m = _HEADER.match(ctx.lines[line - 1])
+def _skipped(lines: tuple[int, ...], first_statement: int, ctx: Context) -> None:
+    for line in lines:
+        text = ctx.lines[line - 1].strip()
+        m = _HEADER.match(text)
         if m and m.group(1).lower() == "juniper" and line < first_statement:
             continue
-        ctx.warn(line, "Not Junos syntax ('!' starts no statement); line ignored")
+        if text.startswith("!"):
+            ctx.warn(line, "Not Junos syntax ('!' starts no statement); line ignored")
+        else:
+            ctx.warn(line, "Set-style commands are not read; write the statement "
+                           "hierarchically")
 
 
 def parse(text: str, filename: str) -> ParseResult:
     """The normalized DeviceConfig of Junos ``text`` plus a warning per unread line."""
     ctx = Context(filename, text.split("\n"))
     tree = parse_tree(text, filename)
-    _header(tree.bang_lines, tree.statements[0].line if tree.statements else 1 << 30, ctx)
+    _skipped(tree.skipped, tree.statements[0].line if tree.statements else 1 << 30, ctx)
     reader = _Reader(ctx)
     for leaf in leaves(tree.statements):
         reader.feed(leaf)

@@ -84,7 +84,7 @@ class BgpReader:
 
     def feed(self, rest: tuple[str, ...], leaf: Leaf) -> None:
         """``rest`` is the path after ``protocols bgp``; ``leaf.path`` is the full path."""
-        top = self.top = self.top or _Scope(leaf.line)
+        top = self.top = self.top or _Scope(leaf.line_at(2))
         at = leaf.inactive_at
         if at is not None and at <= 2:
             self.ctx.warn(leaf, "Deactivated (inactive:) statement; Junos ignores it")
@@ -97,11 +97,11 @@ class BgpReader:
             else:
                 self._setting(top, rest, leaf)
             return
-        group = self.groups.setdefault(rest[1], _Group(_Scope(leaf.line)))
+        group = self.groups.setdefault(rest[1], _Group(_Scope(leaf.line_at(4))))
         group.scope.inactive |= at == 4
         scope, body, depth = group.scope, rest[2:], 4
         if len(body) >= 2 and body[0] == "neighbor":
-            scope = group.neighbors.setdefault(body[1], _Scope(leaf.line))
+            scope = group.neighbors.setdefault(body[1], _Scope(leaf.line_at(6)))
             scope.inactive |= at == 6
             body, depth = body[2:], 6
         if at is not None and at > depth:

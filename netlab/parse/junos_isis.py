@@ -30,7 +30,7 @@ _LEVEL_SETTINGS = ("metric", "hello-authentication-key", "hello-authentication-t
 @dataclass(slots=True)
 class _Circuit:
     name: str
-    leaf: Leaf
+    line: int  # of its ``interface`` statement
     passive: bool = False
     point_to_point: bool = False
     off: bool = False
@@ -78,7 +78,7 @@ class IsisReader:
 
     def feed(self, rest: tuple[str, ...], leaf: Leaf) -> None:
         """``rest`` is the path after ``protocols isis``."""
-        self.line = self.line or leaf.line
+        self.line = self.line or leaf.line_at(2)
         if not rest:
             return
         if rest == ("overload",):
@@ -100,7 +100,7 @@ class IsisReader:
         if base == "all":
             self.ctx.warn(leaf, "'interface all' is not modelled; list the interfaces")
             return
-        c = self.circuits.setdefault(base, _Circuit(base, leaf))
+        c = self.circuits.setdefault(base, _Circuit(base, leaf.line_at(4)))
         if not rest:
             return
         if rest == ("passive",):
@@ -160,9 +160,9 @@ class IsisReader:
             if c.off:
                 continue
             if name not in iso:
-                self.ctx.warn(c.leaf, f"Interface {name} is not configured")
+                self.ctx.warn(c.line, f"Interface {name} is not configured")
             elif not iso[name]:
-                self.ctx.warn(c.leaf, f"{name} unit 0 has no family iso; Junos does not "
+                self.ctx.warn(c.line, f"{name} unit 0 has no family iso; Junos does not "
                                       "run IS-IS there")
             else:
                 out[name] = self._circuit(c)

@@ -75,12 +75,12 @@ class PolicyReader:
         if len(rest) < 2 or rest[0] != "policy-statement":
             self.ctx.warn(leaf, "Only policy-statement is modelled in policy-options")
             return
-        pol = self.policies.setdefault(rest[1], _Policy(rest[1], leaf.line))
+        pol = self.policies.setdefault(rest[1], _Policy(rest[1], leaf.line_at(3)))
         body = rest[2:]
         if not body:
             return
         if body[0] == "term" and len(body) >= 2:
-            term = pol.terms.setdefault(body[1], _Term(body[1], leaf.line))
+            term = pol.terms.setdefault(body[1], _Term(body[1], leaf.line_at(5)))
             body = body[2:]
         elif body[0] in ("from", "then"):
             pol.final = pol.final or _Term(None, leaf.line)

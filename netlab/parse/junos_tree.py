@@ -6,16 +6,19 @@ rules (quoted strings with escapes, ``[ a b ]`` lists, ``#`` and ``/* */``
 comments, the ``inactive:`` tag) and nothing more; no parser library reads the
 four dialects netlab renders and keeps lines, and this one is small.
 
-:func:`parse_tree` returns the top-level :class:`Statement` values (and the
-lines starting with ``!``, which are not Junos: the RANCID header, or a stray
-comment the caller reports);
+:func:`parse_tree` returns the top-level :class:`Statement` values, and the
+lines it skipped as not hierarchical Junos for the caller to judge: lines
+starting with ``!`` (the RANCID header, or a stray IOS-style comment) and
+``set``/``delete``/``(de)activate`` commands;
 :func:`leaves` flattens them into :class:`Leaf` paths — the words of every
 enclosing statement followed by the leaf's own words, exactly what Junos'
 ``show configuration | display set`` prints after ``set``. A ``[ a b ]`` list
 becomes one leaf per element (``export A``, ``export B``), as ``set`` does.
 
-Syntax errors raise :class:`ParseError` with the line: an unterminated string,
-list or comment, a statement missing its ``;``, a block without a name, and
+Syntax errors raise :class:`ParseError` with the line: an unterminated string
+(strings end on their line), list or comment, a statement missing its ``;``
+(a statement's words are on one line, as Junos prints them), a block without a
+name, and
 unbalanced braces. For braces the line is found from the indentation Junos
 writes: the first ``}`` not indented like its ``{`` shows where a brace is
 missing (the ``{`` that is never closed) or extra (that ``}``).
@@ -50,12 +53,21 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
-    """A flattened statement. ``inactive_at`` is the length of the path prefix
-    whose statement carries ``inactive:`` (the outermost one), else None."""
+    """A flattened statement.
+
+    ``inactive_at`` is the length of the path prefix whose statement carries
+    ``inactive:`` (the outermost one), else None. ``heads`` holds, for the leaf
+    and every enclosing statement, the path length where it ends and its line.
+    """
 
     path: tuple[str, ...]
     line: int
     inactive_at: int | None = None
+    heads: tuple[tuple[int, int], ...] = ()
+
+    def line_at(self, length: int) -> int:
+        """The line of the statement holding word ``length`` of the path (1-based)."""
+        return next((line for end, line in self.heads if end >= length), self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +78,10 @@ class _Token:
     indent: int  # indentation of the token's line
 
 
-def _tokens(text: str, filename: str, bang_lines: list[int]) -> Iterator[_Token]:
+_FLAT = ("set ", "delete ", "deactivate ", "activate ")
+
+
+def _tokens(text: str, filename: str, skipped: list[int]) -> Iterator[_Token]:
     lines = text.split("\n")
     indents = [len(s) - len(s.lstrip(" \t")) for s in lines]
     i, line, n, line_start = 0, 1, len(text), 0
@@ -76,8 +91,10 @@ def _tokens(text: str, filename: str, bang_lines: list[int]) -> Iterator[_Token]
             line += 1
             i += 1
             line_start = i
-        elif ch == "!" and not text[line_start:i].strip():
-            bang_lines.append(line)  # not Junos: a RANCID header or a stray IOS comment
+        elif not text[line_start:i].strip() and (
+                ch == "!" or (text.startswith(_FLAT, i) and not any(
+                    c in lines[line - 1] for c in "{};"))):
+            skipped.append(line)  # a RANCID header, an IOS comment or a set command
             while i < n and text[i] != "\n":
                 i += 1
         elif ch in " \t\r":
@@ -93,14 +110,12 @@ def _tokens(text: str, filename: str, bang_lines: list[int]) -> Iterator[_Token]
             i = end + 2
         elif ch == '"':
             start_line, i, buf = line, i + 1, []
-            while i < n and text[i] != '"':
-                if text[i] == "\\" and i + 1 < n:
+            while i < n and text[i] not in '"\n':
+                if text[i] == "\\" and i + 1 < n and text[i + 1] != "\n":
                     i += 1
-                if text[i] == "\n":
-                    line += 1
                 buf.append(text[i])
                 i += 1
-            if i >= n:
+            if i >= n or text[i] == "\n":
                 raise ParseError("unterminated quoted string", path=filename, line=start_line)
             i += 1
             yield _Token("word", "".join(buf), start_line, indents[start_line - 1])
@@ -125,8 +140,8 @@ class _Block:
 class _Parser:
     def __init__(self, text: str, filename: str) -> None:
         self.filename = filename
-        self.bang_lines: list[int] = []
-        self.toks = list(_tokens(text, filename, self.bang_lines))
+        self.skipped: list[int] = []
+        self.toks = list(_tokens(text, filename, self.skipped))
         self.pos = 0
         self.blocks: list[_Block] = []
 
@@ -135,8 +150,8 @@ class _Parser:
 
     def brace_error(self, default: ParseError) -> ParseError:
         """Locate a missing or extra brace from the indentation of the blocks."""
-        for b in self.blocks:
-            if b.close_line and b.close_indent != b.open_indent:
+        for b in sorted((b for b in self.blocks if b.close_line), key=lambda b: b.close_line):
+            if b.close_indent != b.open_indent:
                 if b.close_indent < b.open_indent:
                     return self.error("'{' is never closed (missing '}')", b.open_line)
                 return self.error("unbalanced '}' (no '{' to close)", b.close_line)
@@ -167,6 +182,7 @@ class _Parser:
         words: list[str] = []
         items: list[str] | None = None
         after: list[str] = []
+        last = first.line
         while self.pos < len(self.toks):
             tok = self.toks[self.pos]
             self.pos += 1
@@ -174,7 +190,10 @@ class _Parser:
                 if not words and items is None and tok.text in _TAGS:
                     inactive = inactive or _TAGS[tok.text]
                     continue
+                if words and tok.line != last:
+                    raise self.error(f"missing ';' after '{' '.join(words)}'", last)
                 (after if items is not None else words).append(tok.text)
+                last = tok.line
             elif tok.kind == "[":
                 if items is not None:
                     raise self.error("a statement may hold one [ ] list", tok.line)
@@ -217,25 +236,27 @@ class _Parser:
 
 @dataclass(frozen=True, slots=True)
 class Tree:
-    """The top-level statements, and the lines that start with ``!`` (skipped)."""
+    """The top-level statements, and the lines skipped as not hierarchical Junos."""
 
     statements: tuple[Statement, ...]
-    bang_lines: tuple[int, ...]
+    skipped: tuple[int, ...]
 
 
 def parse_tree(text: str, filename: str) -> Tree:
     """The statement tree of ``text``; raises ParseError on syntax errors."""
     parser = _Parser(text, filename)
-    return Tree(tuple(parser.statements(0)), tuple(parser.bang_lines))
+    return Tree(tuple(parser.statements(0)), tuple(parser.skipped))
 
 
 def leaves(statements: tuple[Statement, ...], prefix: tuple[str, ...] = (),
-           inactive_at: int | None = None) -> Iterator[Leaf]:
+           inactive_at: int | None = None,
+           heads: tuple[tuple[int, int], ...] = ()) -> Iterator[Leaf]:
     """Every leaf (and empty block) of ``statements`` as a full path, in file order."""
     for st in statements:
         path = prefix + st.words
         at = inactive_at if inactive_at is not None else (len(path) if st.inactive else None)
+        here = (*heads, (len(path), st.line))
         if st.children:
-            yield from leaves(st.children, path, at)
+            yield from leaves(st.children, path, at, here)
         else:
-            yield Leaf(path, st.line, at)
+            yield Leaf(path, st.line, at, here)

@@ -281,7 +281,8 @@ def _statics(routes: list[StaticRoute]) -> tuple[StaticView, ...]:
     for route in routes:
         by_prefix.setdefault(str(route.prefix), []).append(route)
     out = []
-    for prefix, group in by_prefix.items():
+    for prefix, group in sorted(by_prefix.items(), key=lambda kv: (
+            int(kv[1][0].prefix.network_address), kv[1][0].prefix.prefixlen)):
         hops = tuple(dict.fromkeys(str(r.next_hop) for r in group if r.next_hop is not None))
         if hops and any(r.next_hop is None for r in group):
             raise RenderError(f"static route {prefix} is both a discard route and has a "
