@@ -151,9 +151,10 @@ def degrade_link(lab: Lab, link_id: str, loss: float, delay_ms: float) -> str:
                  "delay", f"{delay_ms}ms"], netns=ns)
         else:
             table = _nft_table(itf)
+            match = "" if loss >= 100 else f"numgen random mod 10000 < {round(loss * 100)} "
             rule = (f"table netdev {table} {{\n chain egress {{\n"
                     f"  type filter hook egress device \"{itf}\" priority 0; policy accept;\n"
-                    f"  numgen random mod 10000 < {round(loss * 100)} counter drop\n }}\n}}\n")
+                    f"  {match}counter drop\n }}\n}}\n")
             run(["nft", "-f", "-"], netns=ns, input_text=rule)
     return how
 

@@ -140,21 +140,21 @@ class Lab:
                            f"(ports: {', '.join(sorted(ports))})")
         output = output.resolve()
         output.parent.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-U", "-n", "-i",
-                                 interface, "-c", str(count), "-w", str(output)],
+        proc = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-U", "-n", "-Z", "root",
+                                 "-i", interface, "-c", str(count), "-w", str(output)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.file.update(lambda s: s.replace(helpers=(*s.helpers, proc.pid)))
         try:
             try:
-                proc.wait(timeout=seconds)
+                _, err_text = proc.communicate(timeout=seconds)
             except subprocess.TimeoutExpired:
                 proc.terminate()
-                proc.wait(timeout=10)
+                _, err_text = proc.communicate(timeout=10)
         finally:
             self.file.update(lambda s: s.replace(
                 helpers=tuple(p for p in s.helpers if p != proc.pid)))
         if not output.exists():
-            err = (proc.stderr.read() if proc.stderr else "").strip().splitlines()
+            err = (err_text or "").strip().splitlines()
             raise LabError(f"{router}: tcpdump wrote no capture"
                            f"{': ' + err[-1] if err else ''}")
         return output
