@@ -15,6 +15,7 @@ from ipaddress import (
 import pytest
 from golden import GOLDEN_DIR, check_golden
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import device_configs
 
 from netlab.errors import ParseError, RenderError
@@ -361,11 +362,13 @@ def test_edit_stray_exit_raises() -> None:
     assert err.value.line == line_of(text, "router bgp 65000") - 2
 
 
-def test_edit_exit_address_family_outside_a_family_raises() -> None:
+def test_edit_exit_address_family_outside_a_family_warns() -> None:
+    """FRR rejects the command and stays where it is; it does not leave config mode."""
     text = edited(" timers bgp 3 9\n", " timers bgp 3 9\n exit-address-family\n")
-    with pytest.raises(ParseError, match="outside an address-family") as err:
-        parse(text, FILE)
-    assert err.value.line == line_of(text, "timers bgp 3 9") + 1
+    result = parse(text, FILE)
+    assert result.config == GOLDEN
+    assert result.warnings == (
+        ParseWarning(FILE, line_of(text, "timers bgp 3 9") + 1, " exit-address-family"),)
 
 
 def test_edit_missing_exits_fall_back_like_vtysh() -> None:
@@ -375,6 +378,81 @@ def test_edit_missing_exits_fall_back_like_vtysh() -> None:
     result = parse(text, FILE)
     assert result.warnings == ()
     assert result.config == GOLDEN
+
+
+def test_edit_indentation_does_not_matter() -> None:
+    """FRR ignores indentation: commands, not spaces, enter and leave nodes."""
+    text = "".join(ln.lstrip() for ln in golden_text().splitlines(keepends=True))
+    result = parse(text, FILE)
+    assert result.warnings == ()
+    assert result.config == GOLDEN
+
+
+def test_edit_forgotten_exit_falls_back_to_the_owning_node() -> None:
+    text = edited(" isis passive\nexit\n", " isis passive\nip route 198.19.130.0/25 Null0\n")
+    result = parse(text, FILE)
+    assert result.warnings == ()
+    assert result.config == dataclasses.replace(GOLDEN, static_routes=(
+        *GOLDEN.static_routes, StaticRoute(IPv4Network("198.19.130.0/25"))))
+
+
+def test_edit_exit_after_a_fallback_is_stray() -> None:
+    """Verified on FRR 8.4: after ``ip route`` falls back to the top, the block's ``exit``
+    leaves configuration mode and vtysh drops every later line."""
+    text = edited(" isis passive\nexit\n",
+                  " isis passive\nip route 198.19.130.0/25 Null0\n description lo\nexit\n")
+    with pytest.raises(ParseError, match="'exit' closes no block") as err:
+        parse(text, FILE)
+    assert err.value.line == line_of(text, " description lo") + 1
+
+
+def test_edit_prefix_list_variants() -> None:
+    old = "ip prefix-list OWN-PREFIXES seq 10 permit 198.19.0.0/24\n"
+    text = edited(old, old + "ip prefix-list OWN-PREFIXES seq 20 deny 198.19.1.0/24\n"
+                  "ip prefix-list OWN-PREFIXES seq 30 permit 198.19.2.0/24 ge 25 le 26\n"
+                  "ip prefix-list OWN-PREFIXES permit any\n")
+    result = parse(text, FILE)
+    own = next(p for p in result.config.prefix_lists if p.name == "OWN-PREFIXES")
+    assert own.entries == (PrefixListEntry(IPv4Network("198.19.0.0/24")),
+                           PrefixListEntry(IPv4Network("0.0.0.0/0"), 32))
+    assert [w.line for w in result.warnings] == [line_of(text, "seq 20 deny"),
+                                                 line_of(text, " ge 25")]
+
+
+@st.composite
+def mangled_golden(draw: st.DrawFn) -> str:
+    """The golden text after a few careless edits: lines dropped, repeated, words changed."""
+    lines = golden_text().splitlines()
+    vocabulary = sorted({w for ln in lines for w in ln.split()} | {"", "x", "-1", "1.2.3", "::"})
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["drop", "repeat", "word", "cut", "indent"]))
+        words = lines[i].split(" ")
+        if op == "drop":
+            del lines[i]
+        elif op == "repeat":
+            lines.insert(i, lines[draw(st.integers(0, len(lines) - 1))])
+        elif op == "word":
+            words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(vocabulary))
+            lines[i] = " ".join(words)
+        elif op == "cut":
+            lines[i] = " ".join(words[:draw(st.integers(0, len(words)))])
+        else:
+            lines[i] = " " * draw(st.integers(0, 3)) + lines[i].lstrip()
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mangled_golden())
+def test_careless_edits_give_warnings_or_a_located_error(text: str) -> None:
+    try:
+        result = parse(text, FILE)
+    except ParseError as err:
+        assert err.path == FILE
+        assert err.line is not None and 1 <= err.line <= len(text.splitlines())
+    else:
+        assert all(w.file == FILE and w.text == text.splitlines()[w.line - 1]
+                   for w in result.warnings if w.line > 1 or w.text)
 
 
 def test_mpls_enable_without_ldp() -> None:

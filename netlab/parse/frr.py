@@ -127,22 +127,19 @@ class _Builder:
         self.policy = PolicyBuilder(ctx)
 
     def top(self, line: Line) -> None:
+        """One top-level line with the lines of the node it opens."""
         ctx, words, text = self.ctx, line.words, line.text
-        block = True
         if text in _SILENT or words[:2] == ["frr", "version"]:
-            block = False
+            pass
         elif words[:2] == ["frr", "defaults"] or words[0] == "log":
             ctx.warn(line, f"netlab renders 'frr defaults traditional' and syslog logging; "
                            f"{_NOT_MODELLED}")
-            block = False
         elif words[0] == "hostname" and len(words) == 2:
-            self.hostname, block = words[1], False
+            self.hostname = words[1]
         elif words[0] in ("ip", "ipv6") and words[1:2] == ["route"]:
             self._static(line)
-            block = False
         elif words[0] in ("ip", "ipv6") and words[1:2] == ["prefix-list"]:
             self.policy.prefix_list(line)
-            block = False
         elif words[0] == "interface" and len(words) == 2:
             self._interface(line)
         elif words[:2] == ["router", "isis"] and len(words) == 3:
@@ -155,9 +152,6 @@ class _Builder:
             self.policy.route_map(line)
         else:
             ctx.warn_tree(line)
-            return
-        if not block:
-            ctx.warn_children(line, "indented under a command that opens no block")
 
     # -- static routes ------------------------------------------------------------------
     def _static(self, line: Line) -> None:
@@ -222,8 +216,6 @@ class _Builder:
             itf.enabled = True
         else:
             ctx.warn_tree(line)
-            return
-        ctx.warn_children(line, "indented under a command that opens no block")
 
     def _structured_comment(self, itf: _Interface, line: Line) -> None:
         words = line.text.lstrip("!").split()
@@ -295,8 +287,6 @@ class _Builder:
             ctx.warn(line, f"netlab renders fast fixed IS-IS timers; {_NOT_MODELLED}")
         else:
             ctx.warn_tree(line)
-            return
-        ctx.warn_children(line, "indented under a command that opens no block")
 
     # -- LDP -------------------------------------------------------------------------------
     def _ldp(self, line: Line) -> None:

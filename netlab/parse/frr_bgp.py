@@ -57,39 +57,56 @@ class PolicyBuilder:
     maps: dict[str, dict[int, _Entry]] = field(default_factory=dict)
 
     def prefix_list(self, line: Line) -> None:
-        """``ip|ipv6 prefix-list NAME [seq N] permit PREFIX [le N]``."""
+        """``ip|ipv6 prefix-list NAME [seq N] permit|deny PREFIX|any [ge N] [le N]``."""
         ctx, words = self.ctx, line.words
         version = _FAMILY[words[0]]
         name = ctx.word(line, 2, "a prefix-list name")
-        rest = words[3:]
-        entries = self.lists.get(name, (version, {}))[1]
-        if rest[:1] == ["seq"]:
-            seq = ctx.integer(line, 4, 1, _MAX_AS, "a sequence number")
-            rest = rest[2:]
-        elif rest[:1] == ["description"]:
+        if words[3:4] == ["description"]:
             ctx.warn(line, f"prefix-list descriptions: {_NOT_MODELLED}")
             return
-        else:
-            seq = max(entries, default=0) + 5  # FRR numbers unsequenced entries by 5
-        if name in self.lists and self.lists[name][0] != version:
+        known = self.lists.get(name)
+        if known is not None and known[0] != version:
             ctx.warn(line, "an IPv4 and an IPv6 prefix-list share this name; netlab keeps "
                            "one family per name and ignores this line")
             return
-        if rest[:1] != ["permit"] or len(rest) not in (2, 4) or (len(rest) == 4
-                                                                and rest[2] != "le"):
-            if len(rest) < 2 or rest[0] not in ("permit", "deny"):
-                ctx.error(line, "expected 'permit|deny PREFIX' in prefix-list")
+        entries = known[1] if known is not None else {}
+        self.lists[name] = (version, entries)  # defined even if no entry can be modelled
+        index = 3
+        if words[3:4] == ["seq"]:
+            seq, index = ctx.integer(line, 4, 1, _MAX_AS, "a sequence number"), 5
+        else:
+            seq = max(entries, default=0) + 5  # FRR numbers unsequenced entries by 5
+        action = ctx.word(line, index, "permit or deny")
+        if action not in ("permit", "deny"):
+            ctx.error(line, f"expected permit or deny, got {action!r}")
+        if ctx.word(line, index + 1, "a prefix or 'any'") == "any":
+            prefix: IPv4Network | IPv6Network = (IPv4Network("0.0.0.0/0") if version == 4
+                                                 else IPv6Network("::/0"))
+            bounds: dict[str, int] = {"le": prefix.max_prefixlen}
+            if len(words) > index + 2:
+                ctx.error(line, "unexpected words after 'any'")
+        else:
+            prefix = ctx.prefix(line, index + 1, version)
+            bounds = self._bounds(line, index + 2, prefix)
+        if action == "deny" or "ge" in bounds:
             ctx.warn(line, f"only 'permit PREFIX [le N]' entries are modelled; {_NOT_MODELLED}")
-            self.lists.setdefault(name, (version, entries))
             return
-        index = len(words) - len(rest)
-        prefix = ctx.prefix(line, index + 1, version)
-        le = None
-        if len(rest) == 4:
-            le = ctx.integer(line, index + 3, prefix.prefixlen + 1, prefix.max_prefixlen,
-                             "a prefix length longer than the prefix")
-        entries[seq] = PrefixListEntry(prefix, le)
-        self.lists[name] = (version, entries)
+        entries[seq] = PrefixListEntry(prefix, bounds.get("le"))
+
+    def _bounds(self, line: Line, index: int, prefix: IPv4Network | IPv6Network
+                ) -> dict[str, int]:
+        """``ge N`` / ``le N`` from word ``index`` on, checked as FRR does (len < ge <= le)."""
+        bounds: dict[str, int] = {}
+        words = line.words
+        while index < len(words):
+            key = words[index]
+            if key not in ("ge", "le") or key in bounds or (key == "ge" and "le" in bounds):
+                self.ctx.error(line, f"unexpected {key!r} in prefix-list entry")
+            low = max(prefix.prefixlen + 1, bounds.get("ge", 0))
+            bounds[key] = self.ctx.integer(line, index + 1, low, prefix.max_prefixlen,
+                                           "a prefix length longer than the prefix")
+            index += 2
+        return bounds
 
     def route_map(self, line: Line) -> None:
         """``route-map NAME permit|deny SEQ`` and its block."""

@@ -1,17 +1,23 @@
 """Split FRR config text into a tree of numbered lines, the way vtysh walks its nodes.
 
-FRR has no braces: a command such as ``interface eth0-1`` or ``router bgp 65000``
-enters a node, deeper-indented lines belong to it, ``exit`` (or
-``exit-address-family``) leaves it, and an unindented line also falls back to
-the top, as vtysh does when a command is not valid in the current node. ``!``
-and ``#`` lines are comments, except netlab's structured comments
+FRR has no braces and ignores indentation. A command such as ``interface
+eth0-1`` or ``router bgp 65000`` enters a node; the following lines belong to
+it until ``exit`` (or ``exit-address-family``) leaves it, or until a line that
+the node does not know but an enclosing node does: vtysh then falls back to
+that node, so a forgotten ``exit`` before ``ip route ...`` or before the next
+``interface`` is harmless. :func:`split` does the same with a table of the
+commands that open nodes and of the commands an enclosing node owns; a line
+nobody owns stays in the current node, where the model builders warn about it.
+
+``!`` and ``#`` lines are comments, except netlab's structured comments
 (``! netlab-mtu 9000``), which are kept as ordinary lines. ``end`` leaves
 configuration mode: FRR ignores what follows, so those lines are returned apart.
 
-The only structural errors are an ``exit`` that closes no block and an
-``exit-address-family`` outside an address family: FRR leaves configuration
-mode at a stray ``exit`` and silently ignores every later line, so it is raised
-as :class:`~netlab.errors.ParseError` with its line number.
+The one structural error is an ``exit`` that closes no node: FRR leaves
+configuration mode there and drops every later line (verified with ``vtysh
+-f`` on 8.4), so it raises :class:`~netlab.errors.ParseError` with its line.
+An ``exit-address-family`` outside an address family is only a command FRR
+rejects; it is kept as an unknown line.
 
 :class:`Context` collects the parser's warnings and raises value errors
 (``file:line: message``) for the model builders in ``netlab.parse.frr``.
@@ -36,17 +42,44 @@ from netlab.parse.result import ParseWarning
 
 __all__ = ["Context", "Line", "Tree", "split"]
 
-_BLOCK_WORDS = {"interface", "router", "route-map", "address-family", "vrf", "line", "key",
-                "segment-routing", "bfd", "pseudowire", "l2vpn", "nexthop-group", "pbr-map"}
-_EXITS = {"exit", "exit-address-family", "exit-vrf", "quit"}
+Pattern = tuple[str, ...]  # leading words of a command
+
+# Commands that open a node, per node kind: (leading words, kind of the new node).
+_OPENS: dict[str, tuple[tuple[Pattern, str], ...]] = {
+    "config": ((("interface",), "interface"), (("router", "isis"), "isis"),
+               (("router", "bgp"), "bgp"), (("mpls", "ldp"), "ldp"),
+               (("route-map",), "route-map"), (("router",), "other"), (("vrf",), "other"),
+               (("line",), "other"), (("key",), "other"), (("segment-routing",), "other"),
+               (("bfd",), "other"), (("pbr-map",), "other"), (("nexthop-group",), "other"),
+               (("l2vpn",), "other"), (("pseudowire",), "other")),
+    "bgp": ((("address-family",), "bgp-af"),),
+    "ldp": ((("address-family",), "ldp-af"),),
+    "ldp-af": ((("interface",), "ldp-if"),),
+}
+# Leaf commands a node owns that an inner node would otherwise keep (vtysh falls back).
+_OWNS: dict[str, tuple[Pattern, ...]] = {
+    "config": (("frr",), ("hostname",), ("log",), ("service",), ("ip", "route"),
+               ("ip", "prefix-list"), ("ip", "forwarding"), ("ipv6", "route"),
+               ("ipv6", "prefix-list"), ("ipv6", "forwarding"), ("no", "ip", "forwarding"),
+               ("no", "ipv6", "forwarding"), ("no", "zebra"), ("zebra",), ("debug",),
+               ("agentx",), ("password",), ("enable",), ("username",), ("access-list",),
+               ("ip", "as-path"), ("ip", "community-list"), ("bgp", "as-path"),
+               ("bgp", "community-list"), ("bgp", "extcommunity-list"),
+               ("bgp", "large-community-list"), ("ip", "protocol"), ("ipv6", "protocol"),
+               ("ip", "nht"), ("ipv6", "nht"), ("mpls", "label"), ("router-id",),
+               ("Building",), ("Current",)),
+    "ldp": (("router-id",),),
+    "ldp-af": (("discovery", "transport-address"),),
+    "ldp-if": (("discovery", "hello"),),
+}
+_AF_KINDS = {"bgp-af", "ldp-af"}
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One configuration line with its 1-based number and the lines nested under it."""
+    """One configuration line with its 1-based number and the lines of its node."""
 
     number: int
-    indent: int
     text: str  # without indentation and trailing blanks
     raw: str  # as written, without the line break
     children: tuple[Line, ...] = ()
@@ -67,45 +100,60 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Tree:
-    lines: tuple[Line, ...]  # top-level lines, each with its block
+    lines: tuple[Line, ...]  # top-level lines, each with its node's lines
     after_end: tuple[Line, ...]  # lines after ``end`` (FRR ignores them)
 
 
 @dataclass(slots=True)
 class _Node:
-    number: int
-    indent: int
-    text: str
-    raw: str
+    kind: str
+    line: Line | None  # None for the config node itself
     children: list[_Node] = field(default_factory=list)
 
-    def is_block(self) -> bool:
-        words = self.text.split()
-        return bool(self.children) or words[0] in _BLOCK_WORDS or words[:2] == ["mpls", "ldp"]
-
     def freeze(self) -> Line:
-        return Line(self.number, self.indent, self.text, self.raw,
+        assert self.line is not None
+        return Line(self.line.number, self.line.text, self.line.raw,
                     tuple(c.freeze() for c in self.children))
 
 
-def _close(stack: list[_Node], node_text: str, number: int, filename: str) -> None:
-    word = node_text.split(maxsplit=1)[0]
-    while stack and not stack[-1].is_block():
+def _starts(words: list[str], pattern: Pattern) -> bool:
+    return tuple(words[:len(pattern)]) == pattern
+
+
+def _place(stack: list[_Node], words: list[str]) -> tuple[int, str | None]:
+    """The depth of the node that takes ``words`` and the kind it opens (None: a leaf)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        kind = stack[depth].kind
+        for pattern, opens in _OPENS.get(kind, ()):
+            if _starts(words, pattern):
+                return depth, opens
+        if any(_starts(words, pattern) for pattern in _OWNS.get(kind, ())):
+            return depth, None
+    return len(stack) - 1, None  # nobody knows it: it stays where it is
+
+
+def _exit(stack: list[_Node], line: Line, filename: str) -> bool:
+    """Leave a node for ``exit``/``exit-address-family``; False if the line is not an exit."""
+    if line.text in ("exit", "quit", "exit-vrf"):
+        if len(stack) == 1:
+            raise ParseError(f"'{line.text}' closes no block here; FRR would leave "
+                             "configuration mode and ignore every later line",
+                             path=filename, line=line.number)
         stack.pop()
-    if not stack:
-        raise ParseError(f"'{word}' closes no block here; FRR would leave configuration mode "
-                         "and ignore every later line", path=filename, line=number)
-    if word == "exit-address-family" and not stack[-1].text.startswith("address-family"):
-        raise ParseError("'exit-address-family' outside an address-family block",
-                         path=filename, line=number)
-    stack.pop()
+        return True
+    if line.text == "exit-address-family":
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth].kind in _AF_KINDS:
+                del stack[depth:]
+                return True
+    return False
 
 
 def split(text: str, filename: str) -> Tree:
-    """The line tree of an FRR config; raises ParseError on a stray ``exit``."""
-    roots: list[_Node] = []
-    stack: list[_Node] = []
-    after_end: list[_Node] = []
+    """The node tree of an FRR config; raises ParseError on a stray ``exit``."""
+    root = _Node("config", None)
+    stack = [root]
+    after_end: list[Line] = []
     ended = False
     for number, written in enumerate(text.splitlines(), start=1):
         stripped = written.strip()
@@ -113,27 +161,22 @@ def split(text: str, filename: str) -> Tree:
             continue
         if stripped[0] in "!#" and not stripped.startswith(("! netlab-", "!netlab-")):
             continue
-        raw = written.rstrip()
-        indent = len(raw) - len(stripped)
-        node = _Node(number, indent, stripped, raw)
+        line = Line(number, stripped, written.rstrip())
         if ended:
-            after_end.append(node)
+            after_end.append(line)
             continue
-        first = stripped.split()[0]
-        if first == "end" and stripped == "end":
+        if stripped == "end":
             ended = True
-            stack.clear()
             continue
-        while stack and stack[-1].indent > indent:
-            stack.pop()
-        if first in _EXITS and len(stripped.split()) == 1:
-            _close(stack, stripped, number, filename)
+        if _exit(stack, line, filename):
             continue
-        while stack and stack[-1].indent >= indent:
-            stack.pop()
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-    return Tree(tuple(n.freeze() for n in roots), tuple(n.freeze() for n in after_end))
+        depth, opens = _place(stack, line.words)
+        del stack[depth + 1:]
+        node = _Node(opens or "leaf", line)
+        stack[-1].children.append(node)
+        if opens is not None:
+            stack.append(node)
+    return Tree(tuple(n.freeze() for n in root.children), tuple(after_end))
 
 
 class Context:
