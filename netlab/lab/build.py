@@ -48,8 +48,14 @@ def parallel(fn: Callable[[T], R], items: Sequence[T], workers: int | None = Non
     if not items:
         return []
     n = workers or min(16, 4 * (os.cpu_count() or 1), len(items))
-    with ThreadPoolExecutor(max_workers=n) as pool:
+    pool = ThreadPoolExecutor(max_workers=n)
+    try:
         return list(pool.map(fn, items))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: start nothing more
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def router_runs(state: LabState) -> dict[str, RouterRun]:
