@@ -7,6 +7,7 @@ import the shared macros in ``templates/common/``.
 
 from __future__ import annotations
 
+import types
 from functools import cache
 from typing import Any
 
@@ -16,6 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from netlab.errors import RenderError
 
 __all__ = ["environment", "render_template"]
+
+
+_METHODS = (types.MethodType, types.BuiltinMethodType)
 
 
 class _MemoSandbox(SandboxedEnvironment):
@@ -29,6 +33,16 @@ class _MemoSandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's sandboxed getattr, short-cut for plain (non-method) values."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)
+        if not isinstance(value, _METHODS) and self.is_safe_attribute(obj, attribute, value):
+            return value
+        return super().getattr(obj, attribute)  # methods (str.format wrapping), unsafe names
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
