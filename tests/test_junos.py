@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from ipaddress import (
     IPv4Address,
     IPv4Interface,
@@ -11,10 +12,12 @@ from ipaddress import (
     IPv6Interface,
     IPv6Network,
 )
+from pathlib import Path
 
 import pytest
 from golden import check_golden
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from strategies import device_configs
 
 from netlab.errors import ParseError, RenderError
@@ -55,6 +58,21 @@ def test_round_trip(cfg: DeviceConfig) -> None:
     assert result.warnings == (), "rendered text must parse without warnings"
     assert result.config == cfg
     assert render(result.config) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=0x24F, exclude_characters="\x7f"),
+               max_size=30),
+       st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=20))
+def test_any_printable_description_and_key_round_trip(description: str, key: str) -> None:
+    cfg = _with_interface(backbone(), "et-0/0/1", description=description)
+    assert cfg.bgp is not None
+    cfg = _with_neighbors(cfg, tuple(dataclasses.replace(n, description=description,
+                                                         password=key)
+                                     for n in cfg.bgp.neighbors))
+    result = parse(render(cfg), FILE)
+    assert result.warnings == ()
+    assert result.config == cfg
 
 
 # --- the golden backbone router -------------------------------------------------------
@@ -377,3 +395,84 @@ def test_level_1_2_circuit_writes_both_levels() -> None:
     assert "level 1 metric 7;" in block and "level 2 metric 7;" in block
     assert "disable" not in block
     assert parse(text, FILE).config == cfg
+
+
+# --- groups flatten back to neighbors -------------------------------------------------------
+
+HAND_WRITTEN = """\
+system {
+    host-name edge1;
+}
+interfaces {
+    lo0 {
+        unit 0 {
+            family inet {
+                address 198.18.0.5/32;
+            }
+        }
+    }
+}
+routing-options {
+    router-id 198.18.0.5;
+    autonomous-system 65000;
+}
+protocols {
+    bgp {
+        export NEXT-HOP-SELF;
+        group PEERS {
+            type external;
+            import IN;
+            authentication-key "grpkey";
+            peer-as 64500;
+            neighbor 198.51.100.1;
+            neighbor 198.51.100.3 {
+                import IN-STRICT;
+                peer-as 64501;
+                authentication-key "own";
+            }
+        }
+    }
+}
+policy-options {
+    policy-statement IN {
+        then accept;
+    }
+    policy-statement IN-STRICT {
+        then reject;
+    }
+    policy-statement NEXT-HOP-SELF {
+        then next-hop self;
+    }
+}
+"""
+
+
+def test_group_settings_apply_to_neighbors_and_neighbor_settings_override() -> None:
+    result = parse(HAND_WRITTEN, "edge1.cfg")
+    assert result.warnings == ()
+    bgp = result.config.bgp
+    assert bgp is not None
+    assert bgp.neighbors == (
+        BgpNeighbor(IPv4Address("198.51.100.1"), 64500, next_hop_self=True,
+                    import_policy="IN", password="grpkey"),
+        BgpNeighbor(IPv4Address("198.51.100.3"), 64501, next_hop_self=True,
+                    import_policy="IN-STRICT", password="own"),
+    )
+    assert result.config.route_policies == (RoutePolicy("IN", (), Action.PERMIT),
+                                            RoutePolicy("IN-STRICT", (), Action.DENY))
+
+
+# --- Batfish reads what we write --------------------------------------------------------------
+
+@pytest.mark.batfish
+def test_batfish_parses_the_golden_config_cleanly(tmp_path: Path) -> None:
+    session_mod = pytest.importorskip("pybatfish.client.session")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "bb1-fra.cfg").write_text(golden_text(), encoding="utf-8")
+    bf = session_mod.Session(host=os.environ["BATFISH_HOST"])
+    bf.set_network("netlab-test-junos")
+    bf.init_snapshot(str(tmp_path), name="junos-golden", overwrite=True)
+    status = bf.q.fileParseStatus().answer().frame()
+    assert list(status["Status"]) == ["PASSED"]
+    warnings = bf.q.parseWarning().answer().frame()
+    assert warnings.empty, warnings.to_string()
