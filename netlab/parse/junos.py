@@ -63,6 +63,8 @@ _BOILERPLATE = {
     ("system", "syslog", "file", "messages", "any", "notice"),
     ("protocols", "lldp", "interface", "all"),
 }
+_CONTAINERS = {("system",), ("interfaces",), ("routing-options",), ("protocols",),
+               ("policy-options",)}  # an empty one says nothing
 _HEADER = re.compile(r"^\s*!RANCID-CONTENT-TYPE:\s*(\S+)")
 
 
@@ -89,6 +91,7 @@ class _Reader:
         self.interfaces: dict[str, Interface] = {}
         self.router_id: tuple[IPv4Address, Leaf] | None = None
         self.asn: int | None = None
+        self.asn_line = 1
         self.statics: dict[StaticRoute, Leaf] = {}
         self.isis = IsisReader(ctx)
         self.bgp = BgpReader(ctx)
@@ -101,7 +104,8 @@ class _Reader:
         path = leaf.path
         if leaf.inactive_at is not None and path[:2] != ("protocols", "bgp"):
             self.ctx.warn(leaf, "Deactivated (inactive:) statement; Junos ignores it")
-        elif path in _BOILERPLATE or (len(path) == 2 and path[0] == "version"):
+        elif path in _BOILERPLATE or path in _CONTAINERS or (
+                len(path) == 2 and path[0] == "version"):
             return
         elif path[0] == "system" and len(path) == 3 and path[1] == "host-name":
             self.hostname = path[2]
@@ -177,6 +181,7 @@ class _Reader:
             self.router_id = (self.ctx.ipv4(rest[1], line, "router-id"), leaf)
         elif len(rest) == 2 and rest[0] == "autonomous-system":
             self.asn = self.ctx.integer(rest[1], line, "autonomous-system", 1)
+            self.asn_line = line
         elif rest[:1] == ("static",):
             self.static(rest[1:], 4, leaf)
         elif rest[:3] in (("rib", "inet.0", "static"), ("rib", "inet6.0", "static")):
@@ -289,7 +294,7 @@ class _Reader:
                 (i.ipv4.ip for i in interfaces if i.loopback and i.ipv4), None)
             if router_id is None:
                 raise self.ctx.error("BGP needs routing-options router-id (or an IPv4 "
-                                     "address on lo0)", result.line if result else 1)
+                                     "address on lo0)", self.asn_line)
             statics -= {StaticRoute(n) for n in policies.networks}
             bgp = BgpConfig(
                 asn=self.asn, router_id=router_id,
