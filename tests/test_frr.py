@@ -281,6 +281,27 @@ def test_edit_deactivate_a_neighbor_reads_as_shut_down() -> None:
     assert "opens no session" in result.warnings[0].comment
 
 
+def test_edit_frr_default_ipv4_unicast_activates_ipv4_neighbors() -> None:
+    """Without 'no bgp default ipv4-unicast' FRR activates IPv4 neighbors (and does not
+    print their 'activate'); IPv6 neighbors still need one."""
+    text = "".join(ln for ln in golden_text().splitlines(keepends=True)
+                   if ln.strip() != "no bgp default ipv4-unicast"
+                   and not (ln.strip().endswith(" activate") and "2001:" not in ln))
+    result = parse(text, FILE)
+    assert result.warnings == ()
+    assert result.config == GOLDEN
+
+
+def test_edit_ebgp_requires_policy_warns_only_when_it_bites() -> None:
+    text = edited(" no bgp ebgp-requires-policy\n", "")
+    assert parse(text, FILE).warnings == ()  # the one eBGP neighbor has both route-maps
+    text = text.replace("  neighbor 198.18.96.0 route-map TRANSIT-OUT out\n", "")
+    result = parse(text, FILE)
+    assert result.config == with_neighbor(GOLDEN, "198.18.96.0", export_policy=None)
+    assert [(w.line, w.text) for w in result.warnings] == [
+        (line_of(text, "router bgp"), "router bgp 65000")]
+
+
 def test_edit_unknown_lines_become_warnings() -> None:
     text = edited("router bgp 65000\n",
                   "router bgp 65000\n bgp bestpath as-path multipath-relax\n")
@@ -451,7 +472,7 @@ def test_careless_edits_give_warnings_or_a_located_error(text: str) -> None:
         assert err.path == FILE
         assert err.line is not None and 1 <= err.line <= len(text.splitlines())
     else:
-        assert all(w.file == FILE and w.text == text.splitlines()[w.line - 1]
+        assert all(w.file == FILE and w.text == text.splitlines()[w.line - 1].rstrip()
                    for w in result.warnings if w.line > 1 or w.text)
 
 

@@ -158,11 +158,11 @@ class _Builder:
         ctx, words = self.ctx, line.words
         version = 4 if words[0] == "ip" else 6
         prefix = ctx.prefix(line, 2, version)
+        hop = ctx.word(line, 3, "a next hop")
         if len(words) != 4:
             ctx.warn(line, f"static routes with distance, tag, VRF or several hops: "
                            f"{_NOT_MODELLED}")
             return
-        hop = words[3]
         if hop in ("Null0", "blackhole", "reject"):
             if hop == "reject":
                 ctx.warn(line, "a reject route is read as a discard route")

@@ -190,10 +190,20 @@ class PolicyBuilder:
 
 @dataclass(slots=True)
 class _Neighbor:
+    """One neighbor as written; ``activated`` None = FRR's default for its family."""
+
     line: Line  # the remote-as line
     remote_as: int
-    fields: dict[str, object] = field(default_factory=dict)
-    activated: bool = False
+    description: str = ""
+    update_source: tuple[str, Line] | None = None
+    next_hop_self: bool = False
+    route_reflector_client: bool = False
+    import_policy: str | None = None
+    export_policy: str | None = None
+    shutdown: bool = False
+    password: str | None = None
+    max_prefix: int | None = None
+    activated: bool | None = None
 
 
 @dataclass(slots=True)
@@ -209,8 +219,8 @@ class BgpBuilder:
     networks: list[tuple[IPv4Network | IPv6Network, Line]] = field(default_factory=list)
     multipath: list[tuple[int, int, bool, Line]] = field(default_factory=list)
     policy_refs: list[tuple[str, Line]] = field(default_factory=list)
-    requires_policy: bool = True
-    update_sources: list[tuple[IPAddress, str, Line]] = field(default_factory=list)
+    requires_policy: bool = True  # FRR 8.4 default: eBGP needs a route-map both ways
+    default_ipv4: bool = True  # FRR's default: IPv4 neighbors are active in IPv4 unicast
 
     def block(self, line: Line) -> None:
         asn = self.ctx.integer(line, 2, 1, _MAX_AS, "an AS number")
@@ -232,7 +242,7 @@ class BgpBuilder:
         elif text == "no bgp ebgp-requires-policy":
             self.requires_policy = False
         elif text == "no bgp default ipv4-unicast":
-            pass
+            self.default_ipv4 = False
         elif words[:2] == ["timers", "bgp"]:
             if text != "timers bgp 3 9":
                 ctx.warn(line, f"netlab renders 'timers bgp 3 9'; other timers: {_NOT_MODELLED}")
@@ -282,13 +292,13 @@ class BgpBuilder:
             return
         key, value = words[2], line.rest(3)
         if key == "description" and value:
-            nb.fields["description"] = value
+            nb.description = value
         elif key == "shutdown" and len(words) == 3:
-            nb.fields["shutdown"] = True
+            nb.shutdown = True
         elif key == "password" and len(words) == 4:
-            nb.fields["password"] = value
+            nb.password = value
         elif key == "update-source" and len(words) == 4:
-            self.update_sources.append((ip_address(words[1]), value, line))
+            nb.update_source = (value, line)
         elif key == "advertisement-interval" and len(words) == 4:
             ctx.integer(line, 3, 0, 600, "an advertisement interval")
             if value != "0":
@@ -318,6 +328,10 @@ class BgpBuilder:
                 ctx.warn(line, f"a neighbor in the other address family: {_NOT_MODELLED}")
                 return
             self._af_neighbor(nb, line)
+        elif words[0] == "no" and words[1:2] == ["neighbor"] and words[3:] == ["activate"]:
+            nb = self._peer(Line(line.number, line.rest(1), line.raw))
+            if nb is not None:
+                nb.activated = False
         else:
             ctx.warn_tree(line)
 
@@ -327,14 +341,17 @@ class BgpBuilder:
         if key == "activate":
             nb.activated = True
         elif key == "next-hop-self":
-            nb.fields["next_hop_self"] = True
+            nb.next_hop_self = True
         elif key == "route-reflector-client":
-            nb.fields["route_reflector_client"] = True
+            nb.route_reflector_client = True
         elif words[2] == "route-map" and len(words) == 5 and words[4] in ("in", "out"):
-            nb.fields["import_policy" if words[4] == "in" else "export_policy"] = words[3]
+            if words[4] == "in":
+                nb.import_policy = words[3]
+            else:
+                nb.export_policy = words[3]
             self.policy_refs.append((words[3], line))
         elif words[2] == "maximum-prefix" and len(words) == 4:
-            nb.fields["max_prefix"] = ctx.integer(line, 3, 1, _MAX_AS, "a prefix count")
+            nb.max_prefix = ctx.integer(line, 3, 1, _MAX_AS, "a prefix count")
         else:
             ctx.warn_tree(line)
 
@@ -348,25 +365,39 @@ class BgpBuilder:
             if name not in policies:
                 ctx.error(line, f"route-map {name} is not defined (FRR would accept "
                                 "the session but deny every route)")
-        if self.requires_policy:
+        if self.requires_policy and any(
+                nb.remote_as != self.asn and None in (nb.import_policy, nb.export_policy)
+                for nb in self.neighbors.values()):
             ctx.warn(self.line, "without 'no bgp ebgp-requires-policy' FRR exchanges no routes "
                                 "on eBGP sessions lacking a route-map; netlab models accept-all")
-        for addr, source, line in self.update_sources:
-            self.neighbors[addr].fields["update_source"] = _source_name(
-                ctx, line, source, interfaces)
-        neighbors = []
-        for addr, nb in self.neighbors.items():
-            if not nb.activated:
-                ctx.warn(nb.line, "not activated in its address family: FRR opens no session; "
-                                  "netlab treats the neighbor as shut down")
-                nb.fields["shutdown"] = True
-            neighbors.append(BgpNeighbor(addr, nb.remote_as, **nb.fields))  # type: ignore[arg-type]
+        neighbors = tuple(self._neighbor_config(addr, nb, interfaces)
+                          for addr, nb in self.neighbors.items())
         return BgpConfig(
             asn=self.asn, router_id=self.router_id or _default_router_id(interfaces, ctx,
                                                                          self.line),
-            cluster_id=self.cluster_id, neighbors=tuple(neighbors),
+            cluster_id=self.cluster_id, neighbors=neighbors,
             networks=tuple(n for n, _line in self.networks),
             multipath=self._multipath())
+
+    def _neighbor_config(self, addr: IPAddress, nb: _Neighbor,
+                         interfaces: tuple[InterfaceConfig, ...]) -> BgpNeighbor:
+        activated = nb.activated
+        if activated is None:
+            activated = addr.version == 4 and self.default_ipv4
+        if not activated:
+            self.ctx.warn(nb.line, "not activated in its address family: FRR opens no "
+                                   "session; netlab treats the neighbor as shut down")
+        source = None
+        if nb.update_source is not None:
+            source = _source_name(self.ctx, nb.update_source[1], nb.update_source[0],
+                                  interfaces)
+        return BgpNeighbor(
+            address=addr, remote_as=nb.remote_as, description=nb.description,
+            update_source=source, next_hop_self=nb.next_hop_self,
+            route_reflector_client=nb.route_reflector_client,
+            import_policy=nb.import_policy, export_policy=nb.export_policy,
+            shutdown=nb.shutdown or not activated, password=nb.password,
+            max_prefix=nb.max_prefix)
 
     def _multipath(self) -> bool:
         if not self.multipath:
