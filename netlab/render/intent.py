@@ -28,8 +28,10 @@ BGP (router-id = loopback v4, AS = ``Router.asn``, multipath on every router we 
       because the model carries one family per session. With route reflectors
       (``Router.route_reflector``) the RRs are fully meshed and every other
       router of the domain is a client of every RR; a domain without RRs is a
-      full mesh (an express plane is a handful of routers: the generator marks
-      no RR there, and a full mesh has no reflection to get wrong).
+      full mesh. Express planes follow the same rule per plane: the generator
+      marks the ebb routers of two hub sites of each plane as RRs, as a real
+      plane would have; a hand-written plane without RRs is a full mesh, which
+      for a handful of routers is simpler and has no reflection to get wrong.
     * **Cluster ids**: every RR uses its own loopback v4 as cluster id, also
       when two RRs sit at one site. Because every client peers with every RR,
       a shared cluster id would make an RR discard the other RR's reflection
