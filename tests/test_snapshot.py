@@ -230,3 +230,15 @@ def test_layer1_edge_order_is_direction_free(tmp_path: Path) -> None:
     two = {"hostname": "a", "interfaceName": "eth0-1"}
     f.write_text(json.dumps({"edges": [{"node1": one, "node2": two}]}))
     assert read_layer1(f) == (Layer1Edge("a", "eth0-1", "b", "eth0-0"),)
+
+
+@pytest.mark.parametrize("module", ["netlab.snapshot", "netlab.snapshot.writer",
+                                    "netlab.snapshot.reader", "netlab.render.intent",
+                                    "netlab.cli.render", "netlab.devtools"])
+def test_public_api_is_pinned(module: str) -> None:
+    import importlib
+
+    mod = importlib.import_module(module)
+    assert len(set(mod.__all__)) == len(mod.__all__)
+    for name in mod.__all__:
+        assert hasattr(mod, name), f"{module}.{name} is in __all__ but missing"
