@@ -81,6 +81,8 @@ class Lab:
 
                 apply_failures(lab, plan.failures)
             lab.file.update(lambda s: s.replace(phase="converging"))
+            if progress is not None:
+                progress("converging", 0, len(plan.routers))
             lab.wait_converged(timeout, on_diff=on_diff, stop=stop)
             lab.file.update(lambda s: s.replace(phase="up"))
         except BaseException:
