@@ -97,3 +97,27 @@ def test_save_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
     save_network(network, out)
     assert load_network(out) == network
     assert [p.name for p in tmp_path.iterdir()] == ["mine.yaml"]  # no temp file left
+
+
+def test_wheel_carries_the_shipped_topologies(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyproject maps topologies/ into the package, where an installed netlab looks."""
+    import tomllib
+
+    from netlab.topology import files
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    include = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert include["topologies"] == "netlab/_data/topologies"
+    package_dir = Path(files.__file__).resolve().parent.parent
+    assert files.TOPOLOGY_DIRS[1] == package_dir / "_data" / "topologies"
+    # An installed layout: no checkout next to the package, only the package data.
+    data = tmp_path / "netlab" / "_data" / "topologies"
+    data.mkdir(parents=True)
+    for name, path in list_topologies().items():
+        (data / f"{name}.yaml").write_bytes(path.read_bytes())
+    monkeypatch.setattr(files, "TOPOLOGY_DIRS", (tmp_path / "topologies", data))
+    assert sorted(files.list_topologies()) == SHIPPED
+    assert files.load_network("express-small") == load_network(
+        root / "topologies" / "express-small.yaml")
