@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from functools import cache
 from ipaddress import (
     IPv4Address,
     IPv4Interface,
@@ -155,6 +156,7 @@ def backbone() -> DeviceConfig:
     ).normalized()
 
 
+@cache
 def golden_text() -> str:
     return render(backbone())
 
@@ -321,6 +323,33 @@ def test_edit_syntax_error_names_the_line(needle: str, after: str | None, new: s
         parse(_replace(text, line, [new]), FILE)
     assert (info.value.path, info.value.line) == (FILE, line)
     assert message in info.value.message
+
+
+_EDIT_WORDS = ("inactive:", "{", "}", ";", '"', "[", "]", "level", "3", "x", "/33", "::1",
+               "9999999999", "family", "neighbor", "term", "then", "disable", "unit")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["delete", "duplicate", "insert-word"]),
+                          st.integers(0, 400), st.sampled_from(_EDIT_WORDS),
+                          st.integers(0, 5)), min_size=1, max_size=4))
+def test_random_edits_give_a_config_or_a_parse_error(
+        edits: list[tuple[str, int, str, int]]) -> None:
+    lines = golden_text().split("\n")
+    for op, index, word, pos in edits:
+        i = index % len(lines)
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        else:
+            parts = lines[i].split(" ")
+            parts.insert(min(pos, len(parts)), word)
+            lines[i] = " ".join(parts)
+    try:
+        parse("\n".join(lines), FILE)
+    except ParseError as exc:  # anything else is a crash
+        assert exc.path == FILE and exc.line is not None
 
 
 def test_edit_missing_brace_names_the_unclosed_block() -> None:

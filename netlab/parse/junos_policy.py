@@ -145,12 +145,13 @@ class PolicyReader:
         entries: list[PrefixListEntry] = []
         for term in pol.terms.values():
             for cond, leaf in term.conds:
-                entry = (self._route_filter(cond, leaf)
-                         if cond[0] == "route-filter" and len(cond) >= 3 else None)
+                if cond[0] != "route-filter" or len(cond) < 3:
+                    self.ctx.warn(leaf, "A prefix-list policy matches route-filters "
+                                        "(prefix and match type) only")
+                    continue
+                entry = self._route_filter(cond, leaf)
                 if entry is not None and entry not in entries:
                     entries.append(entry)
-                elif cond[0] != "route-filter":
-                    self.ctx.warn(leaf, "A prefix-list policy matches route-filters only")
             for act, leaf in term.acts:
                 if act != ("accept",):
                     self.ctx.warn(leaf, "A prefix-list policy term only accepts")
