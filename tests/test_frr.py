@@ -440,6 +440,24 @@ def test_edit_prefix_list_variants() -> None:
                                                  line_of(text, " ge 25")]
 
 
+def test_empty_prefix_list_is_a_lone_deny_any() -> None:
+    """A list with no entries matches nothing, like FRR's implicit deny."""
+    cfg = dataclasses.replace(GOLDEN, prefix_lists=(
+        *GOLDEN.prefix_lists, PrefixList("NOTHING", ())), route_policies=(
+        *GOLDEN.route_policies, RoutePolicy("NONE-IN", (
+            PolicyTerm("nothing", Action.PERMIT, "NOTHING"),)))).normalized()
+    text = render(cfg)
+    assert "ip prefix-list NOTHING seq 10 deny any\n" in text
+    result = parse(text, FILE)
+    assert result.warnings == ()
+    assert result.config == cfg
+    late = text.replace("ip prefix-list NOTHING seq 10 deny any\n",
+                        "ip prefix-list NOTHING seq 10 deny any\n"
+                        "ip prefix-list NOTHING seq 20 permit 198.19.0.0/16 le 24\n")
+    assert [(w.line, w.text) for w in parse(late, FILE).warnings] == [
+        (line_of(late, "NOTHING seq 10"), "ip prefix-list NOTHING seq 10 deny any")]
+
+
 @st.composite
 def mangled_golden(draw: st.DrawFn) -> str:
     """The golden text after a few careless edits: lines dropped, repeated, words changed."""

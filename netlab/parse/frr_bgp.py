@@ -54,6 +54,7 @@ class PolicyBuilder:
 
     ctx: Context
     lists: dict[str, tuple[int, dict[int, PrefixListEntry]]] = field(default_factory=dict)
+    deny_any: dict[str, tuple[int, Line]] = field(default_factory=dict)  # the implicit deny
     maps: dict[str, dict[int, _Entry]] = field(default_factory=dict)
 
     def prefix_list(self, line: Line) -> None:
@@ -88,6 +89,9 @@ class PolicyBuilder:
         else:
             prefix = ctx.prefix(line, index + 1, version)
             bounds = self._bounds(line, index + 2, prefix)
+        if action == "deny" and bounds == {"le": prefix.max_prefixlen} and prefix.prefixlen == 0:
+            self.deny_any[name] = (seq, line)  # harmless if last: FRR denies the rest anyway
+            return
         if action == "deny" or "ge" in bounds:
             ctx.warn(line, f"only 'permit PREFIX [le N]' entries are modelled; {_NOT_MODELLED}")
             return
@@ -146,6 +150,11 @@ class PolicyBuilder:
             ctx.warn_tree(line)
 
     def prefix_lists(self) -> tuple[PrefixList, ...]:
+        """The prefix-lists; a ``deny any`` before a permit changes them, so it warns."""
+        for name, (seq, line) in self.deny_any.items():
+            if any(s > seq for s in self.lists[name][1]):
+                self.ctx.warn(line, "a 'deny any' before later permits: only 'permit PREFIX "
+                                    f"[le N]' entries are modelled; {_NOT_MODELLED}")
         return tuple(PrefixList(name, tuple(entries[s] for s in sorted(entries)))
                      for name, (_v, entries) in sorted(self.lists.items()))
 

@@ -28,7 +28,7 @@ router runs LDP, the interface under ``mpls ldp``. Each BGP network also gets a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from netlab.errors import RenderError
 from netlab.model.device import (
@@ -61,6 +61,9 @@ __all__ = [
     "build",
     "render",
 ]
+
+IPAddress = IPv4Address | IPv6Address
+IPNetwork = IPv4Network | IPv6Network
 
 ISIS_TAG = "core"
 DEFAULT_SEQ = 65535  # the route-map entry holding a policy's default action
@@ -119,11 +122,14 @@ class LdpView:
 
 @dataclass(frozen=True, slots=True)
 class PrefixListView:
-    """One ``ip``/``ipv6 prefix-list`` line per entry: (seq, prefix, le or None)."""
+    """One ``ip``/``ipv6 prefix-list`` line per entry: (seq, action, prefix, le or None).
+
+    An empty list (matches nothing) is written as its lone ``deny any`` entry.
+    """
 
     family: str
     name: str
-    entries: tuple[tuple[int, str, int | None], ...]
+    entries: tuple[tuple[int, str, str, int | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,23 +196,20 @@ class FrrView:
     route_maps: tuple[RouteMapEntryView, ...]
 
 
-def _addr_key(text: str) -> tuple[int, int, int]:
-    net = IPv4Network(text, strict=False) if ":" not in text else IPv6Network(text, strict=False)
-    return (net.version, int(net.network_address), net.prefixlen)
-
-
 def _statics(cfg: DeviceConfig) -> tuple[StaticView, ...]:
-    routes: set[tuple[str, str, str]] = set()
-    for sr in cfg.static_routes:
-        fam = "ip" if sr.prefix.version == 4 else "ipv6"
-        routes.add((fam, str(sr.prefix), "Null0" if sr.next_hop is None else str(sr.next_hop)))
-    if cfg.bgp is not None:
-        for net in cfg.bgp.networks:
-            routes.add(("ip" if net.version == 4 else "ipv6", str(net), "Null0"))
-    # zebra prints static routes in table order: IPv4 first, by prefix, then next hop.
-    ordered = sorted(routes, key=lambda r: (_addr_key(r[1]), r[2] != "Null0",
-                                             _addr_key(r[2]) if r[2] != "Null0" else (0, 0, 0)))
-    return tuple(StaticView(*r) for r in ordered)
+    routes: set[tuple[IPNetwork, IPAddress | None]] = {
+        (sr.prefix, sr.next_hop) for sr in cfg.static_routes}
+    if cfg.bgp is not None:  # every originated network gets its discard anchor
+        routes |= {(net, None) for net in cfg.bgp.networks}
+
+    def table_order(route: tuple[IPNetwork, IPAddress | None]) -> tuple[int, ...]:
+        prefix, hop = route  # zebra's order: IPv4 first, by prefix, then next hop
+        return (prefix.version, int(prefix.network_address), prefix.prefixlen,
+                hop is not None, int(hop) if hop is not None else 0)
+
+    return tuple(StaticView("ip" if prefix.version == 4 else "ipv6", str(prefix),
+                            "Null0" if hop is None else str(hop))
+                 for prefix, hop in sorted(routes, key=table_order))
 
 
 def _interface(itf: InterfaceConfig) -> InterfaceView:
@@ -251,7 +254,8 @@ def _prefix_lists(lists: tuple[PrefixList, ...]) -> tuple[PrefixListView, ...]:
             raise RenderError(f"prefix-list {pl.name} mixes IPv4 and IPv6 entries; "
                               "FRR keeps one family per prefix-list")
         family = "ipv6" if families == {6} else "ip"
-        entries = tuple((10 * (i + 1), str(e.prefix), e.le) for i, e in enumerate(pl.entries))
+        entries = tuple((10 * (i + 1), "permit", str(e.prefix), e.le)
+                        for i, e in enumerate(pl.entries)) or ((10, "deny", "any", None),)
         views.append(PrefixListView(family, pl.name, entries))
     # vtysh prints every IPv4 prefix-list before the IPv6 ones.
     return tuple(sorted(views, key=lambda v: v.family != "ip"))
