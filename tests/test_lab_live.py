@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from netlab.errors import LabError
 from netlab.lab import faults
 from netlab.lab.lab import Lab
 from netlab.lab.plan import plan_source
@@ -189,7 +190,12 @@ def test_flapping_a_link_is_seen_by_zebra_and_ends_up(restored: Lab) -> None:
 def test_degrading_a_link_to_total_loss_drops_the_adjacency(restored: Lab) -> None:
     lab = restored
     link = lab.state().link("nyc1-bb1--nyc1-bb2")
-    how = faults.degrade_link(lab, link.id, loss=100.0, delay_ms=0.0)
+    try:
+        how = faults.degrade_link(lab, link.id, loss=100.0, delay_ms=0.0)
+    except LabError as exc:
+        if "apt-get install nftables" not in str(exc):
+            raise
+        pytest.skip(f"no way to drop packets here: {exc}")
     assert how in {"netem", "nftables"}
     wait_until(lambda: None if _adjacency(lab, "nyc1-bb1", link.a_iface) != "Up"
                else "adjacency still Up", deadline_s=20, what="hellos to be lost")
