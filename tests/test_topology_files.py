@@ -121,3 +121,38 @@ def test_wheel_carries_the_shipped_topologies(tmp_path: Path,
     assert sorted(files.list_topologies()) == SHIPPED
     assert files.load_network("express-small") == load_network(
         root / "topologies" / "express-small.yaml")
+
+
+def test_sound_files_take_the_fast_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml reads sound files; the line-keeping reader is only needed for errors."""
+    from netlab.topology import files
+    from netlab.topology.build import build_network
+    from netlab.topology.schema import load_spec
+
+    path = list_topologies()["classic-medium"]
+    spec, lines = load_spec(path)
+    careful = build_network(spec, lines=lines, path=str(path))
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the careful reader ran on a sound file")
+
+    monkeypatch.setattr(files, "load_spec", refuse)
+    assert files.load_network(path) == careful
+
+
+def test_fast_reader_defers_what_yaml_would_forgive(tmp_path: Path) -> None:
+    """Duplicate and merge keys, which libyaml accepts, still get the careful verdict."""
+    text = (Path(__file__).parent / "data" / "topology-minimal.yaml").read_text(encoding="utf-8")
+    dup = text.replace("    lon: -0.13\n", "    lon: -0.13\n    lon: 1\n")
+    merged = text.replace(
+        "  - {name: ams1-bb1, role: bb, site: ams1, route_reflector: true}\n"
+        "  - {name: lon1-bb1, role: bb, site: lon1}\n",
+        "  - &bb {name: ams1-bb1, role: bb, site: ams1}\n"
+        "  - {<<: *bb, name: lon1-bb1, site: lon1}\n")
+    assert text not in (dup, merged)
+    for name, body, line in (("dup.yaml", dup, 15), ("merge.yaml", merged, 22)):
+        path = tmp_path / name
+        path.write_text(body, encoding="utf-8")
+        with pytest.raises(TopologyError) as info:
+            load_network(path)
+        assert info.value.line == line, info.value

@@ -112,13 +112,13 @@ _LOOPBACKS = LOOPBACK_V4_SPACE.num_addresses - 1  # .0 of the block is never han
 def loopback4(index: int) -> IPv4Interface:
     """IPv4 loopback (/32) of the router at ``index``: 198.18.0.1, 198.18.0.2, ..."""
     _check_index(index, _LOOPBACKS, "router loopback")
-    return IPv4Interface(f"{LOOPBACK_V4_SPACE.network_address + index + 1}/32")
+    return IPv4Interface((int(LOOPBACK_V4_SPACE.network_address) + index + 1, 32))
 
 
 def loopback6(index: int) -> IPv6Interface:
     """IPv6 loopback (/128) of the router at ``index``: 2001:db8::1, 2001:db8::2, ..."""
     _check_index(index, _LOOPBACKS, "router loopback")
-    return IPv6Interface(f"{LOOPBACK_V6_SPACE.network_address + index + 1}/128")
+    return IPv6Interface((int(LOOPBACK_V6_SPACE.network_address) + index + 1, 128))
 
 
 # -- point-to-point links ----------------------------------------------------------
@@ -135,7 +135,7 @@ def link4(index: int) -> IPv4Network:
     _check_index(index, max_links(), "point-to-point link")
     for block, size in zip(LINK_V4_SPACE, _LINKS4, strict=True):
         if index < size:
-            return IPv4Network(f"{block.network_address + 2 * index}/31")
+            return IPv4Network((int(block.network_address) + 2 * index, 31))
         index -= size
     raise AssertionError("unreachable: index was checked against max_links()")
 
@@ -143,7 +143,7 @@ def link4(index: int) -> IPv4Network:
 def link6(index: int) -> IPv6Network:
     """The /127 of the link at ``index``, from 2001:db8:1::/48."""
     _check_index(index, max_links(), "point-to-point link")
-    return IPv6Network(f"{LINK_V6_SPACE.network_address + 2 * index}/127")
+    return IPv6Network((int(LINK_V6_SPACE.network_address) + 2 * index, 127))
 
 
 # -- site prefixes -------------------------------------------------------------------
@@ -163,7 +163,7 @@ def site_prefix4(index: int, total: int) -> IPv4Network:
     length = _site_len4(total)
     _check_index(index, total, "site prefix")
     step = 2 ** (32 - length)
-    return IPv4Network(f"{SITE_V4_SPACE.network_address + index * step}/{length}")
+    return IPv4Network((int(SITE_V4_SPACE.network_address) + index * step, length))
 
 
 def site_prefix6(index: int, total: int) -> IPv6Network:
@@ -172,7 +172,7 @@ def site_prefix6(index: int, total: int) -> IPv6Network:
     _check_index(index, 2 ** (length - SITE_V6_SPACE.prefixlen), "site prefix")
     _check_index(index, total, "site prefix")
     step = 2 ** (128 - length)
-    return IPv6Network(f"{SITE_V6_SPACE.network_address + index * step}/{length}")
+    return IPv6Network((int(SITE_V6_SPACE.network_address) + index * step, length))
 
 
 # -- external networks -----------------------------------------------------------------
@@ -194,13 +194,13 @@ def external_prefix4(index: int, total: int) -> IPv4Network:
     per_block = 2 ** (length - 24)
     block = EXTERNAL_V4_SPACE[index // per_block]
     step = 2 ** (32 - length)
-    return IPv4Network(f"{block.network_address + (index % per_block) * step}/{length}")
+    return IPv4Network((int(block.network_address) + (index % per_block) * step, length))
 
 
 def external_prefix6(index: int) -> IPv6Network:
     """IPv6 /48 announced by external network ``index``, from 2001:db8:f000::/36."""
     _check_index(index, 2 ** (48 - EXTERNAL_V6_SPACE.prefixlen), "external network prefix")
-    return IPv6Network(f"{EXTERNAL_V6_SPACE.network_address + (index << 80)}/48")
+    return IPv6Network((int(EXTERNAL_V6_SPACE.network_address) + (index << 80), 48))
 
 
 # -- safety checks ---------------------------------------------------------------------

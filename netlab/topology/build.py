@@ -181,6 +181,7 @@ def _links(spec: TopologySpec, sites: dict[str, Site], rspecs: dict[str, RouterS
     kinds = [link.kind or derive_kind(rspecs[link.a], rspecs[link.b]) for link in spec.links]
     ports = assign_ports(spec, kinds)
     ids = derive_link_ids(spec.links)
+    km: dict[tuple[str, str], float] = {}
     out: dict[str, Link] = {}
     for i, link in enumerate(spec.links):
         lid = link.id or ids[i]
@@ -193,7 +194,10 @@ def _links(spec: TopologySpec, sites: dict[str, Site], rspecs: dict[str, RouterS
         elif sa is sb:
             latency = latency_ms(0.0)
         else:
-            latency = latency_ms(great_circle_km(sa.lat, sa.lon, sb.lat, sb.lon))
+            pair = (sa.name, sb.name)
+            if pair not in km:
+                km[pair] = great_circle_km(sa.lat, sa.lon, sb.lat, sb.lon)
+            latency = latency_ms(km[pair])
         plane = link.plane
         if plane is None:
             plane = rspecs[link.a].plane if rspecs[link.a].plane is not None else \

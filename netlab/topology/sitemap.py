@@ -12,10 +12,18 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from netlab.model.types import SiteKind
 from netlab.topology.cities import City, pick_sites
 from netlab.topology.fibre import fibre_map
-from netlab.topology.geo import default_metric, great_circle_km, latency_ms
+from netlab.topology.geo import (
+    default_metric,
+    distance_matrix_km,
+    great_circle_km,
+    latency_ms,
+)
 from netlab.topology.schema import SiteSpec
 
 __all__ = ["SiteMap", "gravity_demands", "site_map"]
@@ -33,6 +41,8 @@ class SiteMap:
     spans: tuple[Span, ...]
     latency: tuple[float, ...]
     metrics: tuple[int, ...]
+    km_matrix: NDArray[np.float64]  # great-circle distances between sites
+
 
     def name(self, index: int) -> str:
         return self.sites[index].name
@@ -43,8 +53,7 @@ class SiteMap:
         return f"cdt-{self.name(a)}-{self.name(b)}" + ("-2" if diverse else "")
 
     def km(self, i: int, j: int) -> float:
-        a, b = self.sites[i], self.sites[j]
-        return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        return float(self.km_matrix[i, j])
 
 
 def _spec(city: City, kind: SiteKind) -> SiteSpec:
@@ -64,8 +73,9 @@ def site_map(pops: int, dcs: int, rng: random.Random, *, neighbours: int = 2) ->
     lat = tuple(latency_ms(great_circle_km(sites[a].lat, sites[a].lon, sites[b].lat,
                                            sites[b].lon)) for a, b in spans)
     weights = tuple(c.weight * rng.uniform(0.7, 1.3) for c, _ in cities)
+    km = distance_matrix_km(np.array([s.lat for s in sites]), np.array([s.lon for s in sites]))
     return SiteMap(sites=sites, weights=weights, spans=spans, latency=lat,
-                   metrics=tuple(default_metric(x) for x in lat))
+                   metrics=tuple(default_metric(x) for x in lat), km_matrix=km)
 
 
 def gravity_demands(smap: SiteMap, sources: Sequence[int], sinks: Sequence[int],
@@ -81,10 +91,15 @@ def gravity_demands(smap: SiteMap, sources: Sequence[int], sinks: Sequence[int],
     direction.
     """
     out: list[SiteDemand] = []
+    sink = np.array(sinks, dtype=int)
+    sink_weight = np.array([smap.weights[t] for t in sinks])
     for s in sources:
         total = gbps_per_weight * smap.weights[s] * rng.uniform(0.75, 1.25)
-        pull = sorted(((smap.weights[t] / (smap.km(s, t) + 1000.0), t) for t in sinks if t != s),
-                      key=lambda x: (-x[0], x[1]))[:fanout]
+        attraction = sink_weight / (smap.km_matrix[s, sink] + 1000.0)
+        attraction[sink == s] = -1.0
+        # Largest pulls first, ties by site index; then back in site order.
+        order = np.lexsort((sink, -attraction))[:fanout]
+        pull = [(float(attraction[k]), int(sink[k])) for k in order if attraction[k] > 0]
         norm = sum(p for p, _ in pull)
         for p, t in sorted(pull, key=lambda x: x[1]):
             gbps = round(total * p / norm, 1)
