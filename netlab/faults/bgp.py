@@ -111,7 +111,23 @@ def _router_location(_s: NetworkState, p: Mapping[str, Any]) -> Location:
 # -- the faults ------------------------------------------------------------------------------
 def _remote_as(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
     asn = p["asn"] or _neighbor(state, p).remote_as + 1
-    return _replace_neighbor(state, p, remote_as=asn)
+    state = _replace_neighbor(state, p, remote_as=asn)
+    _, bgp = _bgp(state, p["router"])
+    if asn != bgp.asn and _neighbor(state, p).route_reflector_client:
+        # A route-reflector client is an iBGP notion: with a foreign AS the entry is an
+        # eBGP neighbor, which no platform accepts as a client (and no renderer writes).
+        state = _without_client(state, p)
+    return state
+
+
+def _without_client(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
+    """The neighbor is no longer a client; the cluster id goes with the last client."""
+    new = _replace_neighbor(state, p, route_reflector_client=False)
+    cfg, bgp = _bgp(new, p["router"])
+    if not any(n.route_reflector_client for n in bgp.neighbors):
+        new = new.with_config(dataclasses.replace(cfg, bgp=dataclasses.replace(
+            bgp, cluster_id=None)))
+    return new
 
 
 def _typo(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
@@ -151,12 +167,7 @@ def _pick_nhs_router(state: NetworkState, rng: Random) -> dict[str, Any] | None:
 def _rr_client(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
     if not _neighbor(state, p).route_reflector_client:
         raise FaultError(f"{p['neighbor']} is not a route-reflector client of {p['router']}")
-    new = _replace_neighbor(state, p, route_reflector_client=False)
-    cfg, bgp = _bgp(new, p["router"])
-    if not any(n.route_reflector_client for n in bgp.neighbors):
-        new = new.with_config(dataclasses.replace(cfg, bgp=dataclasses.replace(
-            bgp, cluster_id=None)))
-    return new
+    return _without_client(state, p)
 
 
 def _with_policy(state: NetworkState, router: str, policy: RoutePolicy) -> NetworkState:
