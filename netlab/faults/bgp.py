@@ -143,9 +143,29 @@ def _typo(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
 
 
 def _update_source(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
-    if _neighbor(state, p).update_source is None:
+    """update-source removed from both ends (a peer template pushed to both routers).
+
+    With one end still sourcing from its loopback that end's connection is accepted
+    and the session comes up (real routers and the engine agree), so the fault
+    would show nothing; without it on both ends each side opens from its
+    interface address, which the other has no neighbor entry for.
+    """
+    nb = _neighbor(state, p)
+    if nb.update_source is None:
         raise FaultError(f"{p['router']} neighbor {p['neighbor']} has no update-source to remove")
-    return _replace_neighbor(state, p, update_source=None)
+    state = _replace_neighbor(state, p, update_source=None)
+    peer = _owner(state, p["neighbor"])
+    lo = state.config(p["router"]).interface(nb.update_source)
+    own = lo.ipv4 if nb.address.version == 4 else lo.ipv6
+    if peer is not None and own is not None:
+        back = {"router": peer, "neighbor": str(own.ip)}
+        try:
+            theirs = _neighbor(state, back)
+        except KeyError:
+            return state
+        if theirs.update_source is not None:
+            state = _replace_neighbor(state, back, update_source=None)
+    return state
 
 
 def _next_hop_self(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
@@ -280,8 +300,9 @@ BGP_FAULTS: tuple[FaultType, ...] = (
                    extra=(Param("asn", ParamKind.INT, "the wrong AS (0 = the right one + 1)", 0),)),
     _session_fault("bgp-neighbor-typo", "A neighbor address has a typo; the session goes "
                    "nowhere and the real peer sees no session.", _typo, _is_ibgp),
-    _session_fault("bgp-update-source", "update-source was removed from a loopback iBGP "
-                   "session; the peer sees the wrong source address.", _update_source,
+    _session_fault("bgp-update-source", "update-source was removed from both ends of a "
+                   "loopback iBGP session: each opens from its interface address, which the "
+                   "other has no neighbor for.", _update_source,
                    _ibgp_loopback),
     FaultType(
         name="bgp-next-hop-self", category=Category.BGP, root_cause="bgp-next-hop-self",
