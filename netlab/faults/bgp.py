@@ -274,6 +274,28 @@ def _any(_s: NetworkState, _c: DeviceConfig, _n: BgpNeighbor) -> bool:
     return True
 
 
+def _sends_several(s: NetworkState, cfg: DeviceConfig, nb: BgpNeighbor) -> bool:
+    """Whether the neighbor sends more than one prefix, so a limit of 1 is exceeded.
+
+    An external peer sends its network's prefixes of the session's family; a route
+    reflector (iBGP) and our own backbone routers (eBGP toward a DC router) send the
+    whole table. A DC or peering router sends only its own prefixes.
+    """
+    owner = _owner(s, str(nb.address))
+    if owner is None:
+        return False
+    remote = s.network.routers[owner]
+    if remote.role is Role.PEER:
+        ext = s.network.external_networks.get(remote.network or "")
+        if ext is None:
+            return False
+        prefixes = ext.prefixes4 if nb.address.version == 4 else ext.prefixes6
+        return len(prefixes) >= 2
+    if _is_ibgp(s, cfg, nb):
+        return remote.route_reflector
+    return remote.role in (Role.BB, Role.EBB)
+
+
 _SESSION = frozenset({Symptom.BGP_SESSION, Symptom.BGP_ROUTES})
 _ROUTES = frozenset({Symptom.BGP_ROUTES})
 _NOT_BATFISH = frozenset({Engine.EMBEDDED, Engine.LIVE})
@@ -327,7 +349,7 @@ BGP_FAULTS: tuple[FaultType, ...] = (
                    extra=(Param("local_pref", ParamKind.INT, "the wrong local-preference", 300),),
                    symptoms=_ROUTES),
     _session_fault("bgp-max-prefix", "A max-prefix limit below what the peer sends: the "
-                   "session is torn down.", _max_prefix, _has_import,
+                   "session is torn down.", _max_prefix, _sends_several,
                    extra=(Param("limit", ParamKind.INT, "the too-low limit", 1),), batfish=False),
     _session_fault("bgp-shutdown", "A neighbor was left administratively shut.", _shutdown,
                    _any),
