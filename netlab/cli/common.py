@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -18,9 +19,19 @@ class State:
     debug: bool = False
 
 
+PIPE_WIDTH = 160
+"""Width of tables written to a pipe or file: wide enough that rows do not wrap."""
+
+
 def console() -> Console:
-    """A rich console on stdout; plain when stdout is not a terminal."""
-    return Console(soft_wrap=False, highlight=False)
+    """A rich console on stdout; plain when stdout is not a terminal.
+
+    Rich falls back to 80 columns when it cannot see a terminal, which folds
+    a links table into unreadable cells in a pipe or a file; there we use
+    :data:`PIPE_WIDTH` unless ``COLUMNS`` says otherwise.
+    """
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPE_WIDTH
+    return Console(soft_wrap=False, highlight=False, width=width)
 
 
 def echo_json(data: Any) -> None:
