@@ -125,3 +125,17 @@ def test_entry_point_errors_exit_2_without_traceback() -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"netlab: error: {bad}:15: duplicate key 'lat'"
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.slow
+def test_draw_large_network_as_a_site_level_map(tmp_path: Path) -> None:
+    from netlab.topology.draw import DETAIL_LIMIT
+
+    topo = tmp_path / "big.yaml"
+    assert run("topology", "generate", "classic", "--pops", "80", "--dcs", "8",
+               "-o", str(topo)).exit_code == 0
+    assert len(load_network(topo).routers) > DETAIL_LIMIT
+    out = tmp_path / "big.svg"
+    result = run("topology", "draw", str(topo), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert b"site-level view" in out.read_bytes()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ from matplotlib.lines import Line2D
 
 from netlab.errors import TopologyError
 from netlab.model.network import Network
-from netlab.model.types import Backbone, LinkKind, Role
+from netlab.model.types import Backbone, LinkKind, Role, SiteKind
 
-__all__ = ["FORMATS", "draw_network"]
+__all__ = ["DETAIL_LIMIT", "FORMATS", "draw_network"]
 
 FORMATS = ("png", "svg", "pdf")
 _ROLE_STYLE = {  # marker, colour, ring (multiple of the router radius)
@@ -37,6 +38,9 @@ _KIND_COLOUR = {LinkKind.LONGHAUL: "#1f3a93", LinkKind.METRO: "#2c3e50",
                 LinkKind.ACCESS: "#8e9aa6", LinkKind.PEERING: "#e67e22"}
 _PLANE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+_SITE_COLOUR = {SiteKind.POP: "#2e8b57", SiteKind.DC: "#7b3fa0"}
+DETAIL_LIMIT = 400
+"""Above this many routers a map shows sites and conduits only."""
 Point = tuple[float, float]
 
 
@@ -134,32 +138,152 @@ def _short(network: Network, router: str) -> str:
     return router[len(prefix):] if router.startswith(prefix) else router
 
 
-def draw_network(network: Network, path: str | Path, *, labels: bool | None = None) -> Path:
-    """Draw ``network`` to ``path`` (.png, .svg or .pdf) and return the path.
+@dataclass(frozen=True)
+class _Layout:
+    sites: dict[str, Point]
+    routers: dict[str, Point]
+    angles: dict[str, float]
+    radius: float
+    wrap: float  # x distance of a full turn of longitude
 
-    ``labels`` forces router labels on or off; by default they are shown on
-    networks of up to 80 routers (site names up to 150 sites, conduit names
-    up to 40 conduits).
-    """
-    out = Path(path)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise TopologyError(f"cannot draw to {out.name!r}: use a .png, .svg or .pdf file")
+
+def _layout(network: Network, detailed: bool) -> _Layout:
     lats = [s.lat for s in network.sites.values()]
     scale = max(0.3, math.cos(math.radians(sum(lats) / len(lats))))
     raw_x = [s.lon * scale for s in network.sites.values()]
     extent = max(max(raw_x) - min(raw_x), max(lats) - min(lats), 6.0)
     per_site = max(len(network.routers) / len(network.sites), 1.0)
-    radius = extent * (0.012 if len(network.sites) > 60 else 0.02) * min(1.6, per_site / 5 + 0.6)
-    sites = _site_xy(network, min_gap=6.5 * radius)
-    pos, angles = _positions(network, sites, radius)
-    show_routers = len(network.routers) <= 80 if labels is None else labels
-    wrap = 360.0 * scale
+    radius = extent * 0.02 * min(1.6, per_site / 5 + 0.6)
+    # Keep room for every site's cluster without bending the map out of shape.
+    radius = min(radius, extent * 0.9 / (6.5 * math.sqrt(len(network.sites))))
+    gap = 6.5 * radius if detailed else 1.5 * radius
+    sites = _site_xy(network, min_gap=gap)
+    routers, angles = _positions(network, sites, radius) if detailed else ({}, {})
+    return _Layout(sites, routers, angles, radius, 360.0 * scale)
 
-    xs = [p[0] for p in pos.values()] + [p[0] for p in sites.values()]
-    ys = [p[1] for p in pos.values()] + [p[1] for p in sites.values()]
-    pad = 3.5 * radius
-    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + 1.6 * pad
+
+def _draw_conduits(ax: Axes, network: Network, lay: _Layout) -> dict[str, tuple[str, str]]:
+    conduits = _conduits(network)
+    label = len(conduits) <= 40
+    for srlg, (a, b) in sorted(conduits.items()):
+        (ax_, ay), (bx, by) = lay.sites[a], lay.sites[b]
+        diverse = srlg.endswith("-2")
+        dx, dy = bx - ax_, by - ay
+        norm = math.hypot(dx, dy) or 1.0
+        off = 1.1 * lay.radius if diverse else 0.0
+        ox, oy = -dy / norm * off, dx / norm * off
+        p, q = (ax_ + ox, ay + oy), (bx + ox, by + oy)
+        _segment(ax, p, q, lay.wrap, color="#c8a165" if diverse else "#aab4c2",
+                 linewidth=9 if len(conduits) <= 80 else 3, alpha=0.4 if lay.routers else 0.8,
+                 linestyle=(0, (2, 1)) if diverse else "-", solid_capstyle="round", zorder=1)
+        if label and abs(dx) <= lay.wrap / 2 and norm > 8 * lay.radius:
+            ax.annotate(srlg, ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2), fontsize=6.5,
+                        color="#7a5a1e" if diverse else "#4a5562", ha="center",
+                        va="center", zorder=6,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
+                              "alpha": 0.8})
+    return conduits
+
+
+def _draw_routers(ax: Axes, network: Network, lay: _Layout, labels: bool) -> None:
+    express = network.backbone is Backbone.EXPRESS
+    thin = 0.5 if len(network.links) > 400 else 1.0
+    for link in network.links.values():
+        if express and link.plane is not None and link.kind is LinkKind.LONGHAUL:
+            colour = _PLANE_COLOURS[link.plane % len(_PLANE_COLOURS)]
+        else:
+            colour = _KIND_COLOUR[link.kind]
+        _segment(ax, lay.routers[link.a.router], lay.routers[link.b.router], lay.wrap,
+                 color=colour, linewidth=thin * (1.5 if link.kind is LinkKind.LONGHAUL else 0.9),
+                 alpha=0.85, zorder=2)
+    size = 48 if len(network.routers) <= 120 else 18
+    for role, (marker, colour, _ring) in _ROLE_STYLE.items():
+        routers = [r for r in network.routers.values() if r.role is role]
+        if not routers:
+            continue
+        colours = [_PLANE_COLOURS[r.plane % len(_PLANE_COLOURS)] if r.plane is not None
+                   else colour for r in routers]
+        ax.scatter([lay.routers[r.name][0] for r in routers],
+                   [lay.routers[r.name][1] for r in routers],
+                   marker=marker, s=size, c=colours, edgecolors="white", linewidths=0.6,
+                   zorder=4)
+    if labels:
+        for name, (x, y) in lay.routers.items():  # labels point away from the site centre
+            cos, sin = math.cos(lay.angles[name]), math.sin(lay.angles[name])
+            ax.annotate(_short(network, name), (x, y), xytext=(7 * cos, 7 * sin),
+                        textcoords="offset points", fontsize=6, color="#222222", zorder=5,
+                        ha="left" if cos > 0.3 else "right" if cos < -0.3 else "center",
+                        va="bottom" if sin > 0.3 else "top" if sin < -0.3 else "center")
+
+
+def _draw_sites(ax: Axes, network: Network, lay: _Layout) -> None:
+    top: dict[str, float] = defaultdict(lambda: -math.inf)
+    for name, (_x, y) in lay.routers.items():
+        site = network.routers[name].site
+        top[site] = max(top[site], y)
+    if not lay.routers:  # site-level view: one marker per site, sized by its routers
+        count = defaultdict(int, {s: 0 for s in network.sites})
+        for r in network.routers.values():
+            count[r.site] += 1
+        names = list(lay.sites)
+        ax.scatter([lay.sites[n][0] for n in names], [lay.sites[n][1] for n in names],
+                   s=[6 + 2 * count[n] for n in names], zorder=4, edgecolors="white",
+                   linewidths=0.4, c=[_SITE_COLOUR[network.sites[n].kind] for n in names])
+    if len(network.sites) <= 150:
+        few = len(network.sites) <= 40
+        for name, (x, y) in lay.sites.items():
+            kind = network.sites[name].kind.value
+            ax.annotate(f"{name} ({kind})" if few else name,
+                        (x, max(y, top[name]) + 0.7 * lay.radius), fontsize=9 if few else 6,
+                        ha="center", va="bottom", weight="bold", color="#111111", zorder=6)
+
+
+def _legend(fig: Figure, network: Network, conduits: dict[str, tuple[str, str]],
+            detailed: bool) -> None:
+    express = network.backbone is Backbone.EXPRESS
+    if detailed:
+        handles = [Line2D([], [], marker=m, color="none", markerfacecolor=c, markersize=7,
+                          label=role.value)
+                   for role, (m, c, _) in _ROLE_STYLE.items()
+                   if any(r.role is role for r in network.routers.values())]
+        if express:
+            handles += [Line2D([], [], color=_PLANE_COLOURS[p % len(_PLANE_COLOURS)], lw=1.8,
+                               label=f"plane {p}") for p in range(network.planes)]
+        kinds = {lk.kind for lk in network.links.values()}
+        handles += [Line2D([], [], color=_KIND_COLOUR[k], lw=1.4, label=f"{k.value} link")
+                    for k in LinkKind
+                    if k in kinds and not (express and k is LinkKind.LONGHAUL)]
+    else:
+        handles = [Line2D([], [], marker="o", color="none", markerfacecolor=c, markersize=7,
+                          label=f"{kind.value} (size: routers)")
+                   for kind, c in _SITE_COLOUR.items()
+                   if any(s.kind is kind for s in network.sites.values())]
+    handles.append(Line2D([], [], color="#aab4c2", lw=7, alpha=0.6, label="conduit (SRLG)"))
+    if any(name.endswith("-2") for name in conduits):
+        handles.append(Line2D([], [], color="#c8a165", lw=7, alpha=0.6,
+                              linestyle=(0, (2, 1)), label="diverse conduit"))
+    fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
+
+
+def draw_network(network: Network, path: str | Path, *, labels: bool | None = None) -> Path:
+    """Draw ``network`` to ``path`` (.png, .svg or .pdf) and return the path.
+
+    Up to :data:`DETAIL_LIMIT` routers every router and link is drawn; beyond,
+    the map shows sites and conduits only, which stays readable at thousands
+    of routers. ``labels`` forces router labels on or off; by default they are
+    shown up to 80 routers (site names up to 150 sites, conduit names up to 40
+    conduits).
+    """
+    out = Path(path)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise TopologyError(f"cannot draw to {out.name!r}: use a .png, .svg or .pdf file")
+    detailed = len(network.routers) <= DETAIL_LIMIT
+    lay = _layout(network, detailed)
+    points = [*lay.routers.values(), *lay.sites.values()]
+    pad = 3.5 * lay.radius
+    x0, x1 = min(p[0] for p in points) - pad, max(p[0] for p in points) + pad
+    y0, y1 = min(p[1] for p in points) - pad, max(p[1] for p in points) + 1.6 * pad
     width = 14.0
     height = min(11.0, max(5.5, width * (y1 - y0) / (x1 - x0) + 1.2))
     fig = Figure(figsize=(width, height), layout="constrained")
@@ -170,85 +294,15 @@ def draw_network(network: Network, path: str | Path, *, labels: bool | None = No
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
-
-    conduits = _conduits(network)
-    label_conduits = len(conduits) <= 40
-    for srlg, (a, b) in sorted(conduits.items()):
-        (ax_, ay), (bx, by) = sites[a], sites[b]
-        diverse = srlg.endswith("-2")
-        dx, dy = bx - ax_, by - ay
-        norm = math.hypot(dx, dy) or 1.0
-        off = 1.1 * radius if diverse else 0.0
-        ox, oy = -dy / norm * off, dx / norm * off
-        p, q = (ax_ + ox, ay + oy), (bx + ox, by + oy)
-        _segment(ax, p, q, wrap, color="#c8a165" if diverse else "#aab4c2",
-                 linewidth=9 if len(conduits) <= 80 else 4, alpha=0.4,
-                 linestyle=(0, (2, 1)) if diverse else "-", solid_capstyle="round", zorder=1)
-        if label_conduits and abs(dx) <= wrap / 2 and norm > 8 * radius:
-            ax.annotate(srlg, ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2), fontsize=6.5,
-                        color="#7a5a1e" if diverse else "#4a5562", ha="center",
-                        va="center", zorder=6,
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
-
-    express = network.backbone is Backbone.EXPRESS
-    thin = 0.5 if len(network.links) > 400 else 1.0
-    for link in network.links.values():
-        if express and link.plane is not None and link.kind is LinkKind.LONGHAUL:
-            colour = _PLANE_COLOURS[link.plane % len(_PLANE_COLOURS)]
-        else:
-            colour = _KIND_COLOUR[link.kind]
-        _segment(ax, pos[link.a.router], pos[link.b.router], wrap, color=colour,
-                 linewidth=thin * (1.5 if link.kind is LinkKind.LONGHAUL else 0.9),
-                 alpha=0.85, zorder=2)
-
-    size = 48 if len(network.routers) <= 120 else (18 if len(network.routers) <= 1000 else 5)
-    for role, (marker, colour, _ring) in _ROLE_STYLE.items():
-        routers = [r for r in network.routers.values() if r.role is role]
-        if not routers:
-            continue
-        colours = [_PLANE_COLOURS[r.plane % len(_PLANE_COLOURS)] if r.plane is not None
-                   else colour for r in routers]
-        ax.scatter([pos[r.name][0] for r in routers], [pos[r.name][1] for r in routers],
-                   marker=marker, s=size, c=colours, edgecolors="white", linewidths=0.6,
-                   zorder=4)
-    if show_routers:
-        for name, (x, y) in pos.items():  # labels point away from the site centre
-            cos, sin = math.cos(angles[name]), math.sin(angles[name])
-            ax.annotate(_short(network, name), (x, y), xytext=(7 * cos, 7 * sin),
-                        textcoords="offset points", fontsize=6, color="#222222", zorder=5,
-                        ha="left" if cos > 0.3 else "right" if cos < -0.3 else "center",
-                        va="bottom" if sin > 0.3 else "top" if sin < -0.3 else "center")
-    top: dict[str, float] = defaultdict(lambda: -math.inf)
-    for name, (_x, y) in pos.items():
-        site = network.routers[name].site
-        top[site] = max(top[site], y)
-    if len(network.sites) <= 150:
-        for name, (x, y) in sites.items():
-            kind = network.sites[name].kind.value
-            few = len(network.sites) <= 40
-            ax.annotate(f"{name} ({kind})" if few else name,
-                        (x, max(y, top[name]) + 0.7 * radius), fontsize=9 if few else 6,
-                        ha="center", va="bottom", weight="bold", color="#111111", zorder=6)
-
-    handles = [Line2D([], [], marker=m, color="none", markerfacecolor=c, markersize=7,
-                      label=role.value)
-               for role, (m, c, _) in _ROLE_STYLE.items()
-               if any(r.role is role for r in network.routers.values())]
-    if express:
-        handles += [Line2D([], [], color=_PLANE_COLOURS[p % len(_PLANE_COLOURS)], lw=1.8,
-                           label=f"plane {p}") for p in range(network.planes)]
-    kinds = {lk.kind for lk in network.links.values()}
-    handles += [Line2D([], [], color=_KIND_COLOUR[k], lw=1.4, label=f"{k.value} link")
-                for k in LinkKind if k in kinds and not (express and k is LinkKind.LONGHAUL)]
-    handles.append(Line2D([], [], color="#aab4c2", lw=7, alpha=0.6, label="conduit (SRLG)"))
-    if any(name.endswith("-2") for name in conduits):
-        handles.append(Line2D([], [], color="#c8a165", lw=7, alpha=0.6,
-                              linestyle=(0, (2, 1)), label="diverse conduit"))
-    fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
+    conduits = _draw_conduits(ax, network, lay)
+    if detailed:
+        _draw_routers(ax, network, lay, len(network.routers) <= 80 if labels is None else labels)
+    _draw_sites(ax, network, lay)
+    _legend(fig, network, conduits, detailed)
+    view = "" if detailed else ", site-level view"
     ax.set_title(f"{network.name}: {network.backbone.value} backbone, "
                  f"{len(network.sites)} sites, {len(network.routers)} routers, "
-                 f"{len(network.links)} links, {len(conduits)} conduits", fontsize=11)
+                 f"{len(network.links)} links, {len(conduits)} conduits{view}", fontsize=11)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, format=fmt, dpi=150)
     return out
