@@ -156,3 +156,32 @@ def test_fast_reader_defers_what_yaml_would_forgive(tmp_path: Path) -> None:
         with pytest.raises(TopologyError) as info:
             load_network(path)
         assert info.value.line == line, info.value
+
+
+def test_one_vendor_everywhere_saves_as_role_defaults(tmp_path: Path) -> None:
+    network = load_network("express-small")
+    frr = network.replace(routers={k: dataclasses.replace(r, vendor=Vendor.FRR)
+                                   for k, r in network.routers.items()})
+    out = tmp_path / "frr.yaml"
+    save_network(frr, out)
+    text = out.read_text(encoding="utf-8")
+    assert "vendors: {dr: frr, ebb: frr}" in text
+    assert "vendor:" not in text.split("routers:")[1]
+    assert load_network(out) == frr
+
+
+def test_public_api_is_pinned() -> None:
+    import importlib
+
+    import netlab.topology
+
+    modules = ["build", "checks", "cities", "classic", "draw", "emit", "express", "fibre",
+               "files", "geo", "planning", "schema", "sitemap", "summary"]
+    for name in ["netlab.topology", "netlab.model.addressing",
+                 *(f"netlab.topology.{m}" for m in modules)]:
+        module = importlib.import_module(name)
+        assert len(set(module.__all__)) == len(module.__all__), name
+        for public in module.__all__:
+            assert hasattr(module, public), f"{name}.{public}"
+    assert {"load_network", "save_network", "network_to_spec", "list_topologies"} <= set(
+        netlab.topology.__all__)

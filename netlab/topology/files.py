@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 from netlab.errors import NetlabError, TopologyError
 from netlab.model.addressing import isis_area, isis_net
 from netlab.model.network import Network
-from netlab.model.types import Backbone, Link
+from netlab.model.types import Backbone, Link, Role, Vendor
 from netlab.topology.build import (
     assign_ports,
     build_network,
@@ -43,6 +44,7 @@ from netlab.topology.schema import (
     RouterSpec,
     SiteSpec,
     TopologySpec,
+    VendorDefaults,
     load_spec,
 )
 
@@ -165,17 +167,28 @@ def save_network(network: Network, path: str | Path, *, overwrite: bool = True) 
     save_spec(network_to_spec(network), path, overwrite=overwrite)
 
 
+def _vendor_defaults(n: Network) -> VendorDefaults:
+    """Each role's most common vendor (ties: the usual default), so few routers name one."""
+    counts: dict[Role, Counter[Vendor]] = defaultdict(Counter)
+    for r in n.routers.values():
+        counts[r.role][r.vendor] += 1
+    chosen = {role.value: max(c, key=lambda v: (c[v], v is DEFAULT_VENDORS.of(role), v.value))
+              for role, c in counts.items()}
+    return VendorDefaults(**chosen)
+
+
 def _base_spec(n: Network) -> TopologySpec:
     """The facts of ``n`` with every derivable value left to derivation."""
+    vendors = _vendor_defaults(n)
     return TopologySpec(
         name=n.name, backbone=n.backbone,
         asn=None if n.asn == default_asn(n.backbone) else n.asn,
         planes=None if n.planes == (4 if n.backbone is Backbone.EXPRESS else 1) else n.planes,
-        description=n.description,
+        description=n.description, vendors=vendors,
         sites=[SiteSpec(name=s.name, kind=s.kind, city=s.city, lat=s.lat, lon=s.lon,
                         originate=s.name in n.site_prefixes) for s in n.sites.values()],
         routers=[RouterSpec(name=r.name, role=r.role, site=r.site,
-                            vendor=None if r.vendor is DEFAULT_VENDORS.of(r.role) else r.vendor,
+                            vendor=None if r.vendor is vendors.of(r.role) else r.vendor,
                             plane=r.plane, route_reflector=r.route_reflector, network=r.network)
                  for r in n.routers.values()],
         external_networks=[ExternalNetworkSpec(name=e.name, asn=e.asn, kind=e.kind)
