@@ -1,0 +1,192 @@
+"""A snapshot compiled into indexed lookups: nodes, interface state, addresses, layer 1.
+
+Everything the other modules of the embedded engine ask about the physical and
+addressing state is answered here, once per snapshot:
+
+* **nodes** are the hostnames with a config, in sorted order; ``index`` maps a
+  name to its row in every matrix. A node in ``failures.nodes_down`` is *dead*:
+  it keeps its config (answers can name it) but runs nothing.
+* an interface is **operationally up** when its node is alive, it is enabled,
+  and it is a loopback or an end of a live layer-1 edge (and not in
+  ``failures.interfaces_down``): a link that lost light takes its interfaces
+  down, as on a real router, so their connected routes disappear.
+* **owner** maps every configured address to its (node, interface), whatever
+  the state, so a session or a next hop can name who it was meant to reach.
+
+When a snapshot carries no layer-1 edges at all but its network has links, the
+live edges are derived from the network and the failure state (what the
+snapshot writer would have written).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from ipaddress import IPv4Interface, IPv6Interface
+
+from netlab.engines.base import IPAddress, IPNetwork
+from netlab.model.device import DeviceConfig, InterfaceConfig
+from netlab.model.naming import interface_name
+from netlab.model.types import Link
+from netlab.snapshot.layout import Layer1Edge, Snapshot
+
+__all__ = ["DEFAULT_MTU", "Connected", "Inventory", "Port", "ipkey"]
+
+DEFAULT_MTU = 1500  # IP MTU of a physical interface with no ``mtu`` configured
+
+Port = tuple[str, str]  # (hostname, interface name)
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """A connected subnet of an operationally-up interface."""
+
+    network: IPNetwork
+    address: IPAddress
+    interface: str
+
+
+def ipkey(ip: IPAddress) -> int:
+    """A cheap dict key for an address (hashing ``ipaddress`` objects is slow)."""
+    return int(ip) if ip.version == 4 else int(ip) | (1 << 129)
+
+
+def _addresses(itf: InterfaceConfig) -> Iterator[IPv4Interface | IPv6Interface]:
+    if itf.ipv4 is not None:
+        yield itf.ipv4
+    if itf.ipv6 is not None:
+        yield itf.ipv6
+
+
+class Inventory:
+    """Indexed physical and addressing state of one snapshot (built once, read-only)."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.configs: dict[str, DeviceConfig] = snapshot.configs
+        self.names: list[str] = sorted(snapshot.configs)
+        self.index: dict[str, int] = {n: i for i, n in enumerate(self.names)}
+        self.dead: frozenset[str] = frozenset(snapshot.failures.nodes_down)
+        self.interfaces: dict[Port, InterfaceConfig] = {
+            (host, itf.name): itf for host, cfg in self.configs.items() for itf in cfg.interfaces}
+        self.layer1: tuple[Layer1Edge, ...] = snapshot.layer1 or self._derived_layer1()
+        peer: dict[Port, Port] = {}
+        for e in self.layer1:
+            peer[(e.node1, e.interface1)] = (e.node2, e.interface2)
+            peer[(e.node2, e.interface2)] = (e.node1, e.interface1)
+        self.layer1_peer = peer
+        self.memo: dict[tuple[object, ...], object] = {}  # per-snapshot caches of other modules
+
+    # -- links of the network ----------------------------------------------------------------
+    def vendor_name(self, link: Link, router: str) -> str:
+        """The interface name of ``router``'s end of ``link`` in its config's vendor."""
+        end = link.end(router)
+        cfg = self.configs.get(router)
+        vendor = cfg.vendor if cfg is not None else self.snapshot.network.router(router).vendor
+        return interface_name(vendor, end.slot, end.port, link.capacity_gbps)
+
+    @cached_property
+    def link_ends(self) -> dict[str, tuple[Port, Port]]:
+        """Network link id → its two ends as (hostname, interface name)."""
+        return {lid: ((link.a.router, self.vendor_name(link, link.a.router)),
+                      (link.b.router, self.vendor_name(link, link.b.router)))
+                for lid, link in self.snapshot.network.links.items()}
+
+    @cached_property
+    def link_of_port(self) -> dict[Port, str]:
+        """(hostname, interface) → id of the network link it is an end of."""
+        out: dict[Port, str] = {}
+        for lid, (a, b) in self.link_ends.items():
+            out[a] = lid
+            out[b] = lid
+        return out
+
+    def _derived_layer1(self) -> tuple[Layer1Edge, ...]:
+        net, failures = self.snapshot.network, self.snapshot.failures
+        out = []
+        for lid, link in net.links.items():
+            ends = [(r, self.vendor_name(link, r)) for r in (link.a.router, link.b.router)]
+            if (lid in failures.links_down or any(r in failures.nodes_down for r, _ in ends)
+                    or any(p in failures.interfaces_down for p in ends)):
+                continue
+            (n1, i1), (n2, i2) = sorted(ends)
+            out.append(Layer1Edge(n1, i1, n2, i2))
+        return tuple(sorted(out))
+
+    # -- state -------------------------------------------------------------------------------
+    def alive(self, node: str) -> bool:
+        return node in self.configs and node not in self.dead
+
+    def oper_up(self, port: Port) -> bool:
+        """Whether an interface forwards: node alive, enabled, and lit (or a loopback)."""
+        itf = self.interfaces.get(port)
+        if itf is None or not itf.enabled or not self.alive(port[0]):
+            return False
+        if port in self.snapshot.failures.interfaces_down:
+            return False
+        return itf.loopback or port in self.layer1_peer
+
+    @cached_property
+    def up_ports(self) -> frozenset[Port]:
+        return frozenset(p for p in self.interfaces if self.oper_up(p))
+
+    @cached_property
+    def _owners(self) -> dict[int, Port]:
+        out: dict[int, Port] = {}
+        for port, itf in self.interfaces.items():
+            for addr in _addresses(itf):
+                out.setdefault(ipkey(addr.ip), port)
+        return out
+
+    def owner(self, ip: IPAddress) -> Port | None:
+        """The (hostname, interface) configured with ``ip``, whatever its state."""
+        return self._owners.get(ipkey(ip))
+
+    @cached_property
+    def _port_ips(self) -> dict[tuple[Port, int], IPAddress]:
+        out: dict[tuple[Port, int], IPAddress] = {}
+        for port, itf in self.interfaces.items():
+            for addr in _addresses(itf):
+                out[(port, addr.version)] = addr.ip
+        return out
+
+    @cached_property
+    def connected(self) -> dict[str, tuple[Connected, ...]]:
+        """Node → connected subnets of its up interfaces."""
+        out: dict[str, list[Connected]] = defaultdict(list)
+        for port in sorted(self.up_ports):
+            for addr in _addresses(self.interfaces[port]):
+                out[port[0]].append(Connected(addr.network, addr.ip, port[1]))
+        return {n: tuple(v) for n, v in out.items()}
+
+    def connected_to(self, node: str, address: IPAddress) -> Connected | None:
+        """The up connected subnet of ``node`` containing ``address`` (longest), if any."""
+        best: Connected | None = None
+        for c in self.connected.get(node, ()):
+            if (c.network.version == address.version and address in c.network
+                    and (best is None or c.network.prefixlen > best.network.prefixlen)):
+                best = c
+        return best
+
+    def configured_subnet(self, node: str, address: IPAddress) -> InterfaceConfig | None:
+        """A configured non-loopback interface of ``node`` (up or not) holding ``address``."""
+        cfg = self.configs.get(node)
+        if cfg is None:
+            return None
+        for itf in cfg.interfaces:
+            if itf.loopback:
+                continue
+            for addr in _addresses(itf):
+                if addr.version == address.version and address in addr.network:
+                    return itf
+        return None
+
+    def interface_address(self, port: Port, version: int) -> IPAddress | None:
+        """The IPv4 or IPv6 address of an interface, or None."""
+        return self._port_ips.get((port, version))
+
+    def mtu(self, port: Port) -> int:
+        itf = self.interfaces[port]
+        return itf.mtu if itf.mtu is not None else DEFAULT_MTU
