@@ -41,8 +41,9 @@ from typing import Any
 
 from netlab.errors import ScenarioError
 from netlab.model.device import DeviceConfig
+from netlab.scenario.match import plain
 
-__all__ = ["ConfigEdit", "apply_edit", "apply_edits"]
+__all__ = ["ConfigEdit", "apply_edit", "apply_edits", "diff_config", "diff_configs"]
 
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?")
 _IDENTITY = {"interfaces": "name", "prefix_lists": "name", "route_policies": "name",
@@ -218,4 +219,81 @@ def apply_edits(configs: Mapping[str, DeviceConfig], edits: list[ConfigEdit]
         if edit.router not in out:
             raise ScenarioError(f"edit names unknown router {edit.router!r}")
         out[edit.router] = apply_edit(out[edit.router], edit)
+    return out
+
+
+# -- the inverse: edits from a config diff -------------------------------------------------
+def _key_of(item: Any, field: str | None) -> str:
+    return str(item if field is None else getattr(item, field))
+
+
+def _diff(before: Any, after: Any, path: str, out: list[tuple[str, Any, bool]]) -> None:
+    """Append ``(path, value, remove)`` triples turning ``before`` into ``after``."""
+    for f in dataclasses.fields(before):
+        old, new = getattr(before, f.name), getattr(after, f.name)
+        if old == new:
+            continue
+        here = f"{path}.{f.name}" if path else f.name
+        if isinstance(old, tuple) and f.name in _IDENTITY:
+            field = _IDENTITY[f.name]
+            olds = {_key_of(i, field): i for i in old}
+            news = {_key_of(i, field): i for i in new}
+            kept = [k for k in olds if k in news]
+            if [k for k in news if k in olds] != kept or len(olds) != len(old) or \
+                    len(news) != len(new):
+                out.append((here, plain(new), False))  # order or duplicates matter: replace
+                continue
+            for key, item in olds.items():
+                if key not in news:
+                    out.append((f"{here}[{key}]", None, True))
+                elif item != news[key]:
+                    if field is None or not dataclasses.is_dataclass(item):
+                        out.append((f"{here}[{key}]", plain(news[key]), False))
+                    else:
+                        _diff(item, news[key], f"{here}[{key}]", out)
+            for key, item in news.items():
+                if key not in olds:
+                    out.append((f"{here}[{key}]", None if field is None else plain(item), False))
+        elif (dataclasses.is_dataclass(old) and dataclasses.is_dataclass(new)
+              and type(old) is type(new)):
+            _diff(old, new, here, out)
+        else:
+            out.append((here, plain(new), False))
+
+
+def diff_config(before: DeviceConfig, after: DeviceConfig) -> list[ConfigEdit]:
+    """The edits that turn ``before`` into ``after`` (same router), smallest paths first.
+
+    The inverse of :func:`apply_edit`: ``apply_edits({h: before}, diff) == {h: after}``
+    (after normalizing). A collection whose order matters and changed (policy terms
+    moved) is replaced whole. Raises ScenarioError when the configs are of two routers.
+    """
+    if before.hostname != after.hostname:
+        raise ScenarioError(f"cannot diff the configs of {before.hostname} and "
+                            f"{after.hostname}")
+    triples: list[tuple[str, Any, bool]] = []
+    _diff(before.normalized(), after.normalized(), "", triples)
+    edits = [ConfigEdit(before.hostname, p, v, r) for p, v, r in triples]
+    result = before.normalized()
+    for edit in edits:
+        result = apply_edit(result, edit)
+    if result != after.normalized():
+        # Should not happen; fall back to replacing every differing top-level field.
+        edits = [ConfigEdit(before.hostname, f.name, plain(getattr(after, f.name)))
+                 for f in dataclasses.fields(before)
+                 if getattr(before, f.name) != getattr(after, f.name)]
+    return edits
+
+
+def diff_configs(before: Mapping[str, DeviceConfig], after: Mapping[str, DeviceConfig],
+                 routers: typing.Iterable[str] | None = None) -> list[ConfigEdit]:
+    """Edits turning every config in ``before`` into its version in ``after``.
+
+    ``routers`` limits the diff to those routers (e.g. the ones an operator owns).
+    """
+    names = sorted(set(before) & set(after) if routers is None else routers)
+    out: list[ConfigEdit] = []
+    for name in names:
+        if before[name] != after[name]:
+            out += diff_config(before[name], after[name])
     return out
