@@ -22,7 +22,7 @@ from netlab.model.types import Vendor
 from netlab.render.intent import device_configs
 from netlab.scenario.edits import ConfigEdit, apply_edits
 from netlab.scenario.schema import ScenarioFile, load_scenario
-from netlab.snapshot import write_snapshot
+from netlab.snapshot import Snapshot, layer1_edges, write_snapshot
 from netlab.topology.checks import suggest
 from netlab.topology.files import load_network
 from netlab.yamlfile import LineMap
@@ -31,9 +31,12 @@ __all__ = [
     "SCENARIO_DIRS",
     "Drill",
     "DrillSnapshots",
+    "build_drill",
     "list_scenarios",
     "load_drill",
     "resolve_scenario",
+    "state_snapshot",
+    "write_state",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -96,6 +99,11 @@ class Drill:
         herrings = [f.red_herring for f in self.spec.faults]
         return tuple(r for r, h in zip(self.faulted.faults, herrings, strict=True) if not h)
 
+    @property
+    def starts(self) -> tuple[float, ...]:
+        """Each fault's start minute on the drill clock (``at_minute``), in file order."""
+        return tuple(f.at_minute for f in self.spec.faults)
+
     def line(self, *path: str | int) -> int | None:
         return self.lines.line_of(path)
 
@@ -107,14 +115,26 @@ class Drill:
     def write(self, workdir: Path, *, overwrite: bool = False) -> DrillSnapshots:
         """Write the baseline and faulted snapshots under ``workdir``."""
         base = write_state(self.baseline, workdir / "baseline", overwrite=overwrite)
-        faulted = write_state(self.faulted, workdir / "faulted", overwrite=overwrite)
+        faulted = write_state(self.faulted, workdir / "faulted", overwrite=overwrite,
+                              starts=self.starts)
         return DrillSnapshots(base, faulted)
 
 
-def write_state(state: NetworkState, out: Path, *, overwrite: bool = False) -> Path:
-    """Write a NetworkState as a snapshot directory."""
+def _records(state: NetworkState, starts: Sequence[float]) -> list[dict[str, object]]:
+    """Fault records as ``state.json`` keeps them, each with its ``start_minute``."""
+    out = []
+    for i, rec in enumerate(state.faults):
+        data = rec.to_json()
+        data["start_minute"] = float(starts[i]) if i < len(starts) else 0.0
+        out.append(data)
+    return out
+
+
+def write_state(state: NetworkState, out: Path, *, overwrite: bool = False,
+                starts: Sequence[float] = ()) -> Path:
+    """Write a NetworkState as a snapshot directory (fault start minutes recorded)."""
     return write_snapshot(state.network, state.configs, out, failures=state.failures,
-                          faults=[f.to_json() for f in state.faults], overwrite=overwrite)
+                          faults=_records(state, starts), overwrite=overwrite)
 
 
 def _topology_path(spec: ScenarioFile, path: Path) -> str | Path:
@@ -156,6 +176,14 @@ def load_drill(id_or_path: str | Path, *, vendor: Vendor | None = None) -> Drill
     """
     path = resolve_scenario(id_or_path)
     spec, lines = load_scenario(path)
+    return build_drill(spec, path, lines, vendor=vendor)
+
+
+def build_drill(spec: ScenarioFile, path: Path, lines: LineMap | None = None, *,
+                vendor: Vendor | None = None) -> Drill:
+    """A drill from an already validated scenario (``path`` anchors relative topologies
+    and error messages; ``lines`` gives their line numbers)."""
+    lines = lines if lines is not None else LineMap()
     try:
         network = load_network(_topology_path(spec, path))
     except NetlabError as exc:
@@ -177,6 +205,19 @@ def load_drill(id_or_path: str | Path, *, vendor: Vendor | None = None) -> Drill
         try:
             configs = apply_edits(configs, [edit])
         except ScenarioError as exc:
+            key = "router" if "unknown router" in exc.message else "path"
             raise ScenarioError(f"fix[{i}]: {exc.message}", path=path,
-                                line=lines.line_of(("fix", i, "path"))) from None
+                                line=lines.line_of(("fix", i, key))) from None
     return drill
+
+
+def state_snapshot(state: NetworkState, path: Path | None = None,
+                   starts: Sequence[float] = ()) -> Snapshot:
+    """A NetworkState as an in-memory snapshot (nothing written): what an engine reads.
+
+    ``path`` only names it in messages; it need not exist.
+    """
+    return Snapshot(path=path or Path(f"<{state.network.name}>"), network=state.network,
+                    failures=state.failures, configs=dict(state.configs),
+                    layer1=layer1_edges(state.network, state.configs, state.failures),
+                    faults=tuple(_records(state, starts)))
