@@ -6,8 +6,11 @@ A grade has three parts, weighted by the scenario's rubric (default 40/40/20):
   key: both right is full marks; the right cause at the wrong place, or the
   right place with the wrong cause, is half.
 * **remediation** — each check evaluated by the engine on the trainee's
-  snapshot (their edited configs over the faulted network); the share that
-  passes earns the points. Collateral damage — BGP sessions that were up in
+  snapshot (their edited configs over the faulted network). Checks the fault
+  broke (they fail on the faulted network) earn the points as they pass;
+  checks that already passed there are *guards* (nothing must break them): they
+  earn nothing, and each failing guard cancels one repaired check. Doing
+  nothing therefore earns no remediation points. Collateral damage — BGP sessions that were up in
   the faulted network and are down after the trainee's edits, and flows that
   were delivered and no longer are — costs 5 points each, down to zero.
 * **efficiency** — earned only as far as the network was repaired: half for
@@ -46,6 +49,7 @@ __all__ = [
     "collateral",
     "grade",
     "load_answer",
+    "remediation_share",
     "score_diagnosis",
 ]
 
@@ -101,6 +105,19 @@ class Grade:
     @property
     def score(self) -> int:
         return max(0, min(100, round(sum(i.points for i in self.items))))
+
+    def to_json(self) -> dict[str, Any]:
+        """The grade as JSON-ready data: score, every item, every check."""
+        return {
+            "score": self.score,
+            "items": [{"part": i.part, "points": round(i.points, 2),
+                       "max_points": round(i.max_points, 2), "reason": i.reason}
+                      for i in self.items],
+            "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}
+                       for c in self.checks],
+            "collateral": list(self.collateral),
+            "impact_gbps_min": round(self.impact_gbps_min, 2),
+        }
 
 
 def _place_matches(drill: Drill, loc: LocationSpec) -> bool:
@@ -166,6 +183,29 @@ def collateral(engine: Engine, faulted: Snapshot, trainee: Snapshot) -> list[str
     return out
 
 
+def remediation_share(after: Sequence[CheckResult], before: Sequence[CheckResult]
+                      ) -> tuple[float, str]:
+    """The share of the repair earned, and why (see the module docstring).
+
+    ``before`` are the same checks on the faulted network: those that failed
+    there are repairs, the others guards. A drill whose checks all pass on the
+    faulted network (no repairs; ``netlab scenario check`` rejects it) falls back
+    to the plain share of passing checks.
+    """
+    repairs = [a for a, b in zip(after, before, strict=True) if not b.passed]
+    guards = [a for a, b in zip(after, before, strict=True) if b.passed]
+    if not repairs:
+        passed = sum(c.passed for c in after)
+        return passed / len(after), f"{passed} of {len(after)} checks pass"
+    fixed = sum(c.passed for c in repairs)
+    broken = [g.name for g in guards if not g.passed]
+    share = max(0, fixed - len(broken)) / len(repairs)
+    reason = f"{fixed} of {len(repairs)} checks the fault broke now pass"
+    if broken:
+        reason += f"; {len(broken)} that passed before now fail ({', '.join(broken[:3])})"
+    return share, reason
+
+
 def grade(drill: Drill, engine: Engine, *, baseline: Snapshot, faulted: Snapshot,
           trainee: Snapshot, answer: Diagnosis | None, minutes_elapsed: float,
           minutes_to_mitigation: float | None, hints_used: Sequence[int] = (),
@@ -179,10 +219,10 @@ def grade(drill: Drill, engine: Engine, *, baseline: Snapshot, faulted: Snapshot
     limit = float(drill.spec.time_limit_minutes)
     items = [score_diagnosis(drill, answer, rubric.diagnosis)]
     checks = run_checks(engine, drill.spec.checks, trainee, baseline)
-    passed = sum(c.passed for c in checks)
-    share = passed / len(checks)
+    before = run_checks(engine, drill.spec.checks, faulted, baseline)
+    share, reason = remediation_share(checks, before)
     items.append(ScoreItem("remediation", rubric.remediation * share, rubric.remediation,
-                           f"{passed} of {len(checks)} checks pass"))
+                           reason))
     broken = collateral(engine, faulted, trainee)
     if broken:
         cost = min(len(broken) * COLLATERAL_COST, rubric.remediation * share)
