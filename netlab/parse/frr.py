@@ -11,20 +11,22 @@ What happens to each kind of line, decided per case:
 * Lines the renderer writes and the model does not vary (``frr version``,
   ``frr defaults traditional``, ``log syslog informational``, ``service
   integrated-vtysh-config``, ``ip|ipv6 forwarding``, the fast IS-IS/BGP timers,
-  the live lab's ``no zebra nexthop kernel enable``, the banner of ``show
-  running-config``,
-  ``no bgp default ipv4-unicast``, ``no bgp ebgp-requires-policy``, ``exit``,
-  comments) are accepted silently. So are FRR's own spellings of the same
-  settings (``lsp-timers gen-interval 1 ...`` as ``show running-config``
-  prints it) and omitted defaults (no ``is-type`` = level-1-2, no
-  ``metric-style`` = wide, no ``isis metric`` = 10, as FRR 8.4 does).
+  ``no bgp default ipv4-unicast``, ``no bgp ebgp-requires-policy``, ``exit``, a
+  prefix-list's final ``deny any``, comments) are accepted silently, as are the
+  live lab's ``no zebra nexthop kernel enable`` and the banner of ``show
+  running-config``. So are FRR's own spellings of the same settings
+  (``lsp-timers gen-interval 1 ...`` as ``show running-config`` prints it) and
+  omitted defaults, read as FRR 8.4 reads them: no ``is-type`` = level-1-2, no
+  ``metric-style`` = wide, no ``isis metric`` = 10, IPv4 neighbors active
+  without ``activate`` unless ``no bgp default ipv4-unicast``.
 * Anything else the model cannot hold becomes a :class:`ParseWarning` (file,
   line, text) and is ignored: unknown commands, other timer values, ``deny`` or
   ``ge`` prefix-list entries, prepends of a foreign AS, secondary addresses,
   peer-groups, lines after ``end``, a second IS-IS instance. So does a setting
   whose effect the model expresses differently, with what netlab assumes: a
   neighbor never activated (FRR opens no session: read as shut down), a
-  missing ``no bgp ebgp-requires-policy``, an IS-IS process without ``net``
+  missing ``no bgp ebgp-requires-policy`` while an eBGP neighbor lacks a
+  route-map (FRR exchanges nothing: read as accept-all), an IS-IS process without ``net``
   (no adjacencies: read as no IS-IS), a BGP ``network`` without its ``Null0``
   anchor, LDP addresses other than the loopback's.
 * Malformed values raise :class:`~netlab.errors.ParseError` with the line: a bad
