@@ -398,3 +398,53 @@ def test_cli_names_the_lab_when_none_or_several_are_up(monkeypatch: pytest.Monke
         StateFile(lab, tmp_path).save(LabState(lab=lab))
     result = _invoke(["restore"])
     assert result.exit_code == 2 and "several labs are up (one, two)" in result.output
+
+
+# -- live engine helpers -----------------------------------------------------------------------
+
+
+def test_live_engine_prefix_filters_match_networks_and_longest_addresses() -> None:
+    from ipaddress import ip_address, ip_network
+
+    from netlab.engines.base import IsisRouteRow, RoutingProtocol
+    from netlab.engines.live import _longest, _prefix_ok
+
+    assert _prefix_ok("198.18.0.0/24", None)
+    assert _prefix_ok("198.18.0.0/24", "198.18.0.0/24")
+    assert not _prefix_ok("198.18.0.0/24", "198.18.0.0/25")
+    assert _prefix_ok("198.18.0.0/24", "198.18.0.7")
+    assert not _prefix_ok("2001:db8::/32", "198.18.0.7")
+    assert _prefix_ok("2001:db8::/32", ip_address("2001:db8::1"))
+    assert _prefix_ok("2001:db8::/32", ip_network("2001:db8::/32"))
+
+    def row(node: str, net: str) -> IsisRouteRow:
+        return IsisRouteRow(node, ip_network(net), RoutingProtocol.ISIS_L2, (), 10)
+
+    rows = [row("a", "198.18.0.0/16"), row("a", "198.18.0.0/24"), row("b", "198.18.0.0/16")]
+    assert _longest(rows, "198.18.0.1") == rows[1:]
+    assert _longest(rows, "198.18.0.0/16") == rows
+
+
+def test_live_engine_reports_ipv6_next_hops_by_the_neighbors_global_address() -> None:
+    from ipaddress import ip_address
+
+    from netlab.engines.base import NextHop
+    from netlab.engines.live import _hops
+
+    far = {("r1", "eth0-0"): ip_address("2001:db8:1::1")}
+    names = {("r1", "eth0-0"): "et-0/0/0"}
+    hops = _hops("r1", [show.NextHop("fe80::1", "eth0-0"), show.NextHop(None, "lo")],
+                 names, far)
+    assert hops == (NextHop(ip=ip_address("2001:db8:1::1"), interface="et-0/0/0"),
+                    NextHop(ip=None, interface="lo"))
+
+
+def test_live_engine_refuses_questions_frr_cannot_answer() -> None:
+    from netlab.engines.live import LiveEngine
+    from netlab.errors import EngineError
+
+    engine = LiveEngine(None)  # type: ignore[arg-type]
+    with pytest.raises(EngineError, match="cannot answer traceroute"):
+        engine.traceroute(None, "a", "198.18.0.1")  # type: ignore[arg-type]
+    with pytest.raises(EngineError, match="cannot answer linkUtilisation"):
+        engine.link_utilisation(None)  # type: ignore[arg-type]

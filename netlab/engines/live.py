@@ -106,11 +106,13 @@ class LiveEngine:
         out: dict[tuple[str, str], str] = {}
         net = snapshot.network
         for name, router in net.routers.items():
-            out[(name, loopback_name(Vendor.FRR))] = loopback_name(router.vendor)
+            cfg = snapshot.configs.get(name)
+            vendor = cfg.vendor if cfg is not None else router.vendor
+            out[(name, loopback_name(Vendor.FRR))] = loopback_name(vendor)
             for link in net.links_of(name):
                 end = link.end(name)
                 out[(name, interface_name(Vendor.FRR, end.slot, end.port))] = interface_name(
-                    router.vendor, end.slot, end.port, link.capacity_gbps)
+                    vendor, end.slot, end.port, link.capacity_gbps)
         return out
 
     def _collect(self, commands: tuple[str, ...], nodes: Nodes) -> dict[str, list[Any]]:
@@ -120,6 +122,23 @@ class LiveEngine:
             if docs is None:
                 raise EngineError(f"live: router {router} does not answer vtysh")
             out[router] = docs
+        return out
+
+    def _far_v6(self, configs: dict[str, DeviceConfig]) -> dict[tuple[str, str], IPAddress]:
+        """(router, interface) → the global IPv6 address of the far end of its link.
+
+        FRR routes IPv6 through the neighbor's link-local address; the live
+        engine reports the neighbor's global address on that link instead, as
+        the embedded engine and Batfish do, so answers compare.
+        """
+        out: dict[tuple[str, str], IPAddress] = {}
+        for lk in self.lab.state().links:
+            for (r, i), (fr, fi) in (((lk.a_router, lk.a_iface), (lk.b_router, lk.b_iface)),
+                                     ((lk.b_router, lk.b_iface), (lk.a_router, lk.a_iface))):
+                cfg = configs.get(fr)
+                itf = next((x for x in cfg.interfaces if x.name == fi), None) if cfg else None
+                if itf is not None and itf.ipv6 is not None:
+                    out[(r, i)] = itf.ipv6.ip
         return out
 
     @staticmethod
@@ -182,15 +201,19 @@ class LiveEngine:
         names = self._names(snapshot)
         configs = self.lab.configs()
         docs = self._collect(("show ip route isis json", "show ipv6 route isis json"), nodes)
+        far = self._far_v6(configs)
         rows = []
         for router, d in sorted(docs.items()):
+            connected = _connected(configs.get(router))
             for r in show.routes(router, d[0]) + show.routes(router, d[1]):
                 if r.protocol != "isis" or not _prefix_ok(r.prefix, prefix):
                     continue
+                if r.prefix in connected:
+                    continue  # isisd's route to its own subnet; zebra keeps the connected one
                 rows.append(IsisRouteRow(
                     node=router, network=ip_network(r.prefix),
                     protocol=self._level(configs.get(router)),
-                    next_hops=_hops(router, r.next_hops, names), metric=r.metric))
+                    next_hops=_hops(router, r.next_hops, names, far), metric=r.metric))
         rows.sort(key=lambda x: (x.node, x.network.version, x.network))
         return Answer(Question.ISIS_ROUTES, IsisRouteRow, tuple(_longest(rows, prefix)),
                       self.name)
@@ -284,6 +307,7 @@ class LiveEngine:
         names = self._names(snapshot)
         configs = self.lab.configs()
         docs = self._collect(("show ip route json", "show ipv6 route json"), nodes)
+        far = self._far_v6(configs)
         rows = []
         for router, d in sorted(docs.items()):
             for r in show.routes(router, d[0]) + show.routes(router, d[1]):
@@ -295,7 +319,8 @@ class LiveEngine:
                 if r.recursive:  # as Batfish lists a BGP route: its (recursive) next hop
                     hops: tuple[NextHop, ...] = tuple(NextHop(ip=_ip(v)) for v in r.recursive)
                 else:
-                    hops = _hops(router, r.next_hops, names) or (NextHop(discard=True),)
+                    hops = (_hops(router, r.next_hops, names, far)
+                            or (NextHop(discard=True),))
                 for h in hops:
                     rows.append(RouteRow(
                         node=router, vrf="default", network=ip_network(r.prefix), next_hop=h,
@@ -370,6 +395,14 @@ def _longest(rows: list[RowT], prefix: str | IPNetwork | IPAddress | None) -> li
     return [r for r in rows if r.network.prefixlen == best[r.node]]
 
 
+def _connected(cfg: DeviceConfig | None) -> set[str]:
+    """The subnets of the router's own enabled interfaces."""
+    if cfg is None:
+        return set()
+    return {str(a.network) for i in cfg.interfaces if i.enabled
+            for a in (i.ipv4, i.ipv6) if a is not None}
+
+
 def _ip(text: str) -> IPAddress | None:
     try:
         return ip_address(text)
@@ -377,11 +410,15 @@ def _ip(text: str) -> IPAddress | None:
         return None
 
 
-def _hops(router: str, hops: Iterable[show.NextHop], names: dict[tuple[str, str], str]
-          ) -> tuple[NextHop, ...]:
-    out = [NextHop(ip=_ip(h.ip) if h.ip else None,
-                   interface=names.get((router, h.interface), h.interface)
-                   if h.interface else None) for h in hops]
+def _hops(router: str, hops: Iterable[show.NextHop], names: dict[tuple[str, str], str],
+          far: dict[tuple[str, str], IPAddress]) -> tuple[NextHop, ...]:
+    out = []
+    for h in hops:
+        ip = _ip(h.ip) if h.ip else None
+        if ip is not None and ip.is_link_local and h.interface:
+            ip = far.get((router, h.interface), ip)
+        out.append(NextHop(ip=ip, interface=names.get((router, h.interface), h.interface)
+                           if h.interface else None))
     return tuple(sorted(set(out), key=lambda h: (str(h.ip), str(h.interface))))
 
 

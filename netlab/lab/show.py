@@ -226,13 +226,14 @@ def bgp_paths(router: str, data: Any) -> list[BgpPathObs]:
 
 
 def _path_next_hop(path: dict[str, Any]) -> str:
+    """The path's BGP next hop: its global address (an IPv6 eBGP path also carries
+    the peer's link-local address, which FRR marks as the one used)."""
     hops = _as_list(path.get("nexthops"))
-    used = [h for h in hops if h.get("used")] or hops
-    for h in used:
+    for h in hops:
         ip = h.get("ip")
-        if ip and h.get("scope") != "link-local":
+        if ip and h.get("scope") != "link-local" and not str(ip).lower().startswith("fe80:"):
             return str(ip)
-    return str(used[0].get("ip", "")) if used else ""
+    return str(hops[0].get("ip", "")) if hops else ""
 
 
 def _opt_int(value: Any) -> int | None:
