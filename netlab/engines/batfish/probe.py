@@ -112,6 +112,7 @@ def _get_versions(address: ServiceAddress, timeout: float) -> dict[str, str]:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             body = response.read(65536)
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection
         raise EngineError(f"{url} answered HTTP {exc.code}: not a Batfish v2 service? "
                           f"Check {HOST_ENV}, or use --engine embedded (the default)") from None
     except urllib.error.URLError as exc:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import os
 import tempfile
 import zipfile
@@ -47,16 +48,17 @@ from netlab.engines.batfish.probe import (
 )
 from netlab.errors import EngineError
 from netlab.model.naming import interface_name
-from netlab.snapshot.layout import CONFIGS_DIR, Snapshot
+from netlab.snapshot.layout import CONFIGS_DIR, LAYER1_FILE, Snapshot
 
-__all__ = ["DEFAULT_NETWORK", "TIMEOUT_ENV", "BatfishSession", "deactivations", "snapshot_files"]
+__all__ = ["DEFAULT_NETWORK", "TIMEOUT_ENV", "BatfishSession", "deactivations", "snapshot_files",
+           "snapshot_name"]
 
 T = TypeVar("T")
 TIMEOUT_ENV = "NETLAB_BATFISH_TIMEOUT"
 DEFAULT_TIMEOUT = 300.0
 REQUEST_TIMEOUT = 60.0
 DEFAULT_NETWORK = "netlab"
-_BATFISH_FILES = ("batfish/layer1_topology.json", "batfish/isp_config.json")
+_BATFISH_FILES = (LAYER1_FILE, "batfish/isp_config.json")
 
 
 def _timeout_from_env() -> float:
@@ -73,21 +75,36 @@ def _timeout_from_env() -> float:
 
 
 def snapshot_files(snapshot: Snapshot) -> dict[str, bytes]:
-    """The Batfish input of a snapshot: relative path → content (configs and batfish/)."""
+    """The Batfish input of a snapshot: relative path → content.
+
+    A snapshot on disk sends its ``configs/*.cfg`` as they are (a trainee's
+    edits included) and its ``batfish/`` files; an in-memory one (no
+    ``configs/`` directory at its path) is rendered: each config in its
+    vendor's syntax and the live layer-1 edges.
+    """
     root = snapshot.path
-    files = {f"{CONFIGS_DIR}/{p.name}": p.read_bytes()
-             for p in sorted((root / CONFIGS_DIR).glob("*.cfg"))}
-    for rel in _BATFISH_FILES:
-        if (root / rel).is_file():
-            files[rel] = (root / rel).read_bytes()
+    if (root / CONFIGS_DIR).is_dir():
+        files = {f"{CONFIGS_DIR}/{p.name}": p.read_bytes()
+                 for p in sorted((root / CONFIGS_DIR).glob("*.cfg"))}
+        for rel in _BATFISH_FILES:
+            if (root / rel).is_file():
+                files[rel] = (root / rel).read_bytes()
+        return files
+    from netlab.render import render_config
+    from netlab.snapshot.writer import layer1_json
+
+    files = {f"{CONFIGS_DIR}/{host}.cfg": render_config(cfg).encode()
+             for host, cfg in sorted(snapshot.configs.items())}
+    files[LAYER1_FILE] = json.dumps(layer1_json(snapshot.layer1), indent=1).encode()
     return files
 
 
-def _digest(parts: dict[str, bytes]) -> str:
+def snapshot_name(files: dict[str, bytes]) -> str:
+    """The content-addressed Batfish name of a snapshot's files (``netlab-<hash>``)."""
     h = hashlib.sha256()
-    for name in sorted(parts):
-        h.update(name.encode() + b"\0" + hashlib.sha256(parts[name]).digest())
-    return h.hexdigest()[:20]
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return f"netlab-{h.hexdigest()[:20]}"
 
 
 def deactivations(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -192,9 +209,8 @@ class BatfishSession:
         """The Batfish name of ``snapshot``, uploading (and forking for failures) if needed."""
         files = snapshot_files(snapshot)
         if not any(k.startswith(f"{CONFIGS_DIR}/") for k in files):
-            raise EngineError("snapshot has no configs to send to Batfish",
-                              path=snapshot.path / CONFIGS_DIR)
-        base = f"netlab-{_digest(files)}"
+            raise EngineError("snapshot has no configs to send to Batfish", path=snapshot.path)
+        base = snapshot_name(files)
         if not self._exists(base):
             with tempfile.TemporaryDirectory(prefix="netlab-bf-") as tmp:
                 archive = Path(tmp) / f"{base}.zip"
