@@ -78,10 +78,11 @@ class IsisRib:
     def __init__(self, inv: Inventory, levels: dict[int, IsisLevelGraph]) -> None:
         self.inv = inv
         self.levels = levels
-        # prefix → [(advertiser index, metric)] per level
+        # prefix → [(advertiser index, metric)] per level (leaked level-1 routes included);
+        # ``advertisers``: who has the prefix on an own interface (no IS-IS route there)
         self.adverts: dict[int, dict[IPNetwork, list[tuple[int, int]]]] = {1: {}, 2: {}}
-        self._advertise()
         self._columns: dict[tuple[int, tuple[tuple[int, int], ...]], FloatArray] = {}
+        self._advertise()
 
     # -- advertisements ----------------------------------------------------------------------
     def _advertise(self) -> None:
@@ -106,6 +107,12 @@ class IsisRib:
                     have[i] = min(have.get(i, metric), metric)
         for lvl in (1, 2):
             self.adverts[lvl] = {p: sorted(a.items()) for p, a in found[lvl].items()}
+        own: dict[IPNetwork, set[int]] = defaultdict(set)
+        for lvl in (1, 2):
+            for p, a in found[lvl].items():
+                own[p].update(a)
+        self.advertisers: dict[IPNetwork, frozenset[int]] = {
+            p: frozenset(v) for p, v in own.items()}
         self._leak_level1()
 
     def _leak_level1(self) -> None:
@@ -131,14 +138,6 @@ class IsisRib:
         """Every prefix advertised in IS-IS, in address order."""
         allp: set[IPNetwork] = set(self.adverts[1]) | set(self.adverts[2])
         return sorted(allp, key=lambda p: (p.version, int(p.network_address), p.prefixlen))
-
-    @cached_property
-    def advertisers(self) -> dict[IPNetwork, frozenset[int]]:
-        out: dict[IPNetwork, set[int]] = defaultdict(set)
-        for lvl in (1, 2):
-            for p, adv in self.adverts[lvl].items():
-                out[p].update(i for i, _ in adv)
-        return {p: frozenset(v) for p, v in out.items()}
 
     # -- costs -------------------------------------------------------------------------------
     def _column(self, level: int, adv: tuple[tuple[int, int], ...]) -> FloatArray:
