@@ -61,8 +61,10 @@ def network_findings(configs: Mapping[str, DeviceConfig], batfish_version: str |
         out.append(Finding(
             "network", Verdict.DIFFERS,
             f"Batfish costs every IOS-XR IS-IS interface {XR_ISIS_COST}, but {_names(xr)} "
-            "configure other metrics: IS-IS paths through them may differ",
-            tuple(Difference(q) for q in _ROUTE_QUESTIONS)))
+            "configure other metrics: IS-IS paths through them, and BGP best paths chosen "
+            "by IGP cost, may differ",
+            (*(Difference(q) for q in _ROUTE_QUESTIONS),
+             Difference(Question.BGP_RIB, frozenset({"status"})))))
     eos = sorted(h for h, c in configs.items() if c.vendor is Vendor.EOS and c.isis is not None
                  and any(i.isis is not None for i in c.interfaces))
     year = release_year(batfish_version)
