@@ -30,9 +30,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from netlab.cli import engine, fault, lab, render, topology
+    from netlab.cli import analyze, engine, fault, lab, render, topology
 
-    for module in (topology, lab, render, fault, engine):
+    for module in (topology, lab, render, fault, engine, analyze):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -62,7 +62,7 @@ class Net:
                vendor: Vendor | None = None, network: str | None = None,
                asn: int | None = None) -> Net:
         if site not in self.sites:
-            self.site(site)
+            self.site(site, SiteKind.DC if role is Role.DR else SiteKind.POP)
         i = len(self.routers)
         lo4 = loopback4(i)
         if role is Role.PEER:
