@@ -20,6 +20,12 @@ from netlab.snapshot.layout import Snapshot
 
 __all__ = ["CheckResult", "run_check", "run_checks"]
 
+_NODE_FILTERED = frozenset({
+    Question.ISIS_ADJACENCIES, Question.ISIS_ROUTES,
+    Question.BGP_SESSION_COMPATIBILITY, Question.BGP_SESSION_STATUS, Question.BGP_RIB,
+    Question.ROUTES, Question.LINK_UTILISATION})
+"""Questions whose ``nodes`` filter keeps exactly the rows whose ``node`` is listed."""
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -44,6 +50,9 @@ def run_check(engine: Engine, check: CheckSpec, snapshot: Snapshot, reference: S
     params: dict[str, Any] = dict(check.params)
     if question is Question.DIFFERENTIAL_REACHABILITY:
         params["reference"] = reference
+    node = check.where.get("node")
+    if isinstance(node, str) and "nodes" not in params and question in _NODE_FILTERED:
+        params["nodes"] = [node]  # the same rows, without asking about every router
     try:
         answer = ask(engine, question, snapshot, **params)
     except TypeError as exc:
