@@ -48,6 +48,7 @@ __all__ = [
     "ScoreItem",
     "collateral",
     "grade",
+    "impact_rate",
     "load_answer",
     "remediation_share",
     "score_diagnosis",
@@ -204,6 +205,12 @@ def remediation_share(after: Sequence[CheckResult], before: Sequence[CheckResult
     if broken:
         reason += f"; {len(broken)} that passed before now fail ({', '.join(broken[:3])})"
     return share, reason
+
+
+def impact_rate(engine: Engine, faulted: Snapshot) -> float:
+    """Traffic lost per minute while unmitigated (Gbps): what congested links drop
+    under the demand matrix in the faulted network (``linkUtilisation``)."""
+    return round(sum(r.dropped_gbps for r in engine.link_utilisation(faulted).rows), 3)
 
 
 def grade(drill: Drill, engine: Engine, *, baseline: Snapshot, faulted: Snapshot,
