@@ -233,8 +233,10 @@ def test_local_preference_beats_igp_cost() -> None:
             for t in p.terms)) if p.name.startswith("IN-") else p for p in cfg.route_policies)
         cfgs["pr2"] = dataclasses.replace(cfg, route_policies=pols)
     rows = rib(edit, net=net, node="rr1")
-    assert [(r.next_hop_ip, r.local_pref, r.status) for r in rows] == [
-        (lo(net, "pr2"), 150, BgpRouteStatus.BEST)]
+    # from pr2 directly, and reflected by rr2 (the shorter cluster list is the best)
+    assert [(r.next_hop_ip, r.local_pref, r.status, r.cluster_list) for r in rows] == [
+        (lo(net, "pr2"), 150, BgpRouteStatus.BEST, ()),
+        (lo(net, "pr2"), 150, BgpRouteStatus.BEST, (lo(net, "rr2"),))]
     # pr1 now prefers the reflected path and withdraws its own (it advertises its best only)
     at_pr1 = rib(edit, net=net, node="pr1")
     assert [(r.protocol, r.status) for r in at_pr1] == [
@@ -291,3 +293,27 @@ def test_session_rows_for_a_dead_router() -> None:
     assert own and all(r.reason is SessionReason.NODE_DOWN for r in own)
     assert rows[("bb3", str(lo(rr_net(), "rr2")))].reason is SessionReason.PEER_DOWN
     assert ip_address(str(RR1)) == RR1
+
+
+def test_an_originating_client_first_in_its_group_still_feeds_the_others() -> None:
+    """Clients share one decision per group; the group must not read the originator's feeds
+    (its reflector never sends the originator its own path back)."""
+    from data.engine.nets import Net
+
+    from netlab.model.types import Role
+
+    net = (Net().router("d1", "dc1", Role.DR).router("rr1", "core", rr=True)
+           .router("rr2", "core", rr=True).router("x1", "core2").router("x2", "core2")
+           .link("d1", "rr1").link("rr1", "rr2").link("rr1", "x1").link("rr2", "x2")
+           .link("x1", "x2").prefix("dc1", "198.19.7.0/24", "2001:db8:2:7::/64", "d1"))
+    a = analyse(net.snapshot())
+    d1 = a.inv.index["d1"]
+    assert d1 in a.bgp.group_of and a.bgp.group_of[d1][1] == 0
+    ref = BgpRib(a.inv, a.igp, a.sessions, reference=True)
+    site = ip_network("198.19.7.0/24")
+    for name in ("x1", "x2", "rr1", "rr2"):
+        i = a.inv.index[name]
+        got = a.bgp.selection(i, site)
+        assert got is not None and got.paths == ref.selection(i, site).paths  # type: ignore[union-attr]
+    rr1 = a.bgp.speakers[a.inv.index["rr1"]]
+    assert lo(net, "d1") in rr1.clients and lo(net, "rr1") not in rr1.clients

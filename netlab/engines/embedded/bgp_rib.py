@@ -201,7 +201,7 @@ class BgpRib:
                 self.speakers[ri].feeds_in.append(f)
                 self.speakers[ri].peer_ases.add(self.speakers[si].asn)
                 if s.ibgp and s_entry.route_reflector_client:
-                    self.speakers[si].clients.add(r_entry.address)
+                    self.speakers[si].clients.add(s_entry.address)
 
     def _import_key(self, f: Feed) -> tuple[object, ...]:
         cfg = self.speakers[f.receiver].cfg
@@ -357,7 +357,11 @@ class BgpRib:
         cands: list[Path] = []
         pos_of: list[int] = []
         offered: list[int] = []
-        for k, f in enumerate(group.feeds[0]):
+        # A member that originates the prefix runs the worklist; the others share its feeds.
+        rep = next((k for k, m in enumerate(group.members) if int(m) not in res.active), None)
+        if rep is None:
+            return None
+        for k, f in enumerate(group.feeds[rep]):
             sel = res.sel.get(f.sender)
             if sel is None:
                 continue
