@@ -188,13 +188,21 @@ def _what_if_tables(w: WhatIf, limit: int) -> None:
 @click.option("--limit", type=int, default=DEFAULT_LIMIT, show_default=True,
               help="Rows to print in tables (0 = all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--engine", "engine_name", type=click.Choice(["embedded", "batfish"]),
+              default="embedded", show_default=True,
+              help="Who answers: in-process, or a Batfish service at BATFISH_HOST.")
 @_guard
 def analyze(snapshot: Path, question: str | None, nodes: tuple[str, ...],
             remote: tuple[str, ...], prefix: str | None, src: str | None,
             dsts: tuple[str, ...], dispositions: tuple[str, ...], reference: Path | None,
-            what_if: str | None, limit: int, as_json: bool) -> None:
-    """Answer QUESTION about SNAPSHOT with the embedded engine (or --what-if a failure)."""
+            what_if: str | None, limit: int, as_json: bool, engine_name: str) -> None:
+    """Answer QUESTION about SNAPSHOT with the embedded engine or --engine batfish (or
+    --what-if a failure, embedded only)."""
+    from netlab.cli.engine import make_engine
     from netlab.snapshot import read_snapshot
+
+    if what_if is not None and engine_name != "embedded":
+        raise EngineError("--what-if is answered by the embedded engine only")
 
     if question is None and what_if is None:
         valid = ", ".join(q.value for q in Question)
@@ -212,12 +220,13 @@ def analyze(snapshot: Path, question: str | None, nodes: tuple[str, ...],
             return
     assert q is not None
     params = _params(q, nodes, remote, prefix, src, dsts, dispositions)
+    answering = make_engine(engine_name)
     if q is Question.DIFFERENTIAL_REACHABILITY:
         if reference is None:
             raise EngineError("differentialReachability needs --reference SNAPSHOT")
-        answer = engine.differential_reachability(snap, read_snapshot(reference), **params)
+        answer = answering.differential_reachability(snap, read_snapshot(reference), **params)
     else:
-        answer = ask(engine, q, snap, **params)
+        answer = ask(answering, q, snap, **params)
     if as_json:
         echo_json(answer.to_json())
     else:
