@@ -124,3 +124,18 @@ def test_make_engine() -> None:
         make_engine("live")
     with pytest.raises(EngineError, match="unknown engine 'x'"):
         make_engine("x")
+
+
+def test_analyze_with_the_batfish_engine_fails_fast_without_a_service(
+        tmp_path: Path, no_service: dict[str, str]) -> None:
+    snap = tmp_path / "snap"
+    assert run("render", "classic-small", "-o", str(snap)).exit_code == 0
+    result = run("analyze", str(snap), "bgpSessionStatus", "--engine", "batfish",
+                 env=no_service)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        line for line in result.output.strip().splitlines() if "no Batfish service" in line]
+    embedded = run("analyze", str(snap), "bgpSessionStatus", "--json", "--node", "lon1-pr1")
+    assert json.loads(embedded.output)["engine"] == "embedded"
+    what_if = run("analyze", str(snap), "--what-if", "node:lon1-bb1", "--engine", "batfish")
+    assert what_if.exit_code == 2 and "embedded engine only" in what_if.output
