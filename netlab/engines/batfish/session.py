@@ -229,9 +229,11 @@ class BatfishSession:
         if not self._exists(fork):
             from pybatfish.datamodel.primitives import Interface
 
+            # Batfish keys nodes by lower-cased hostname (Node, NodeInterfacePair).
             self._call(lambda: self.bf.fork_snapshot(
-                base, name=fork, overwrite=True, deactivate_nodes=list(nodes) or None,
-                deactivate_interfaces=[Interface(h, i) for h, i in ports] or None),
+                base, name=fork, overwrite=True,
+                deactivate_nodes=[n.lower() for n in nodes] or None,
+                deactivate_interfaces=[Interface(h.lower(), i) for h, i in ports] or None),
                 f"deactivating failed routers and ports of {snapshot.path}")
             self._known.add(fork)
         return fork
