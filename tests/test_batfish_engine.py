@@ -310,3 +310,17 @@ def test_session_reasons_come_from_the_embedded_engine_only_when_both_say_down()
     assert out[3] == batfish[3]
     assert out[1].established_status is ne  # the state stays Batfish's
     assert HYBRID == "batfish+embedded"
+
+
+def test_public_api_is_pinned() -> None:
+    import importlib
+
+    import netlab.engines.batfish as package
+
+    assert package.__all__ == ["BatfishEngine", "BatfishSession", "ServiceAddress",
+                               "ServiceInfo", "probe", "pybatfish_version"]
+    for module in ("capability", "caveats", "compare", "deadline", "engine", "hybrid", "names",
+                   "probe", "session", "translate", "translate_flows", "translate_routes",
+                   "wire"):
+        mod = importlib.import_module(f"netlab.engines.batfish.{module}")
+        assert mod.__all__ and all(hasattr(mod, name) for name in mod.__all__), module
