@@ -180,15 +180,17 @@ class Observer:
                 and all(state.configs[h] is c or state.configs[h] == c
                         for h, c in base.configs.items()))
 
-    def snapshot(self, state: NetworkState, starts: Sequence[float] = ()) -> Snapshot:
+    def snapshot(self, state: NetworkState, starts: Sequence[float] = (),
+                 path: Path | None = None) -> Snapshot:
         """The (cached) in-memory snapshot of ``state`` (the baseline's own when the
-        state looks the same, so engines answer it from their cache)."""
-        if hasattr(self, "baseline") and self._unchanged(state):
+        state looks the same, so engines answer it from their cache). ``path`` names
+        where the state was written, for readers of config text (syslog)."""
+        if path is None and hasattr(self, "baseline") and self._unchanged(state):
             return self.baseline
         got = self._snaps.get(id(state))
         if got is None or got[0] is not state:
-            snap = state_snapshot(state, Path(f"<{state.network.name}:{len(self._snaps)}>"),
-                                  starts)
+            snap = state_snapshot(
+                state, path or Path(f"<{state.network.name}:{len(self._snaps)}>"), starts)
             got = (state, snap)
             self._snaps[id(state)] = got
         return got[1]
@@ -242,24 +244,32 @@ class Observer:
         return frozenset((a.kind.value, a.device) for a in self.alerts(state, snap, starts)
                          if a.kind.value in TIME_VARYING_ALERTS)
 
-    def alerts(self, state: NetworkState, snap: Snapshot, starts: Sequence[float],
-               minute: float | None = None) -> tuple[Any, ...]:
-        """The evidence layer's alerts for ``state`` fired by ``minute`` (default:
-        :attr:`evidence_minute`)."""
-        from netlab.evidence.alerts import alerts
+    def incident(self, state: NetworkState, snap: Snapshot, starts: Sequence[float],
+                 minute: float | None = None) -> tuple[Any, Any]:
+        """The evidence layer's Incident for ``state`` asked about at ``minute`` (default:
+        :attr:`evidence_minute`), and its (cached) changes."""
         from netlab.evidence.changes import compute_changes
-        from netlab.evidence.clock import SimClock
+        from netlab.evidence.clock import DEFAULT_PAGE_MINUTE, SimClock
         from netlab.evidence.incident import Incident
 
         now = self.evidence_minute if minute is None else minute
-        clock = SimClock(page_minute=min(now, EVIDENCE_MINUTE), now_minute=now,
+        clock = SimClock(page_minute=DEFAULT_PAGE_MINUTE, now_minute=now,
                          fault_starts=tuple(starts))
         incident = Incident(self.baseline, snap, state, clock, self.engine)
         flapping = tuple(sorted({f.link for f in incident.flaps}))
         key = (id(snap), flapping)
         if key not in self._changes:
             self._changes[key] = compute_changes(self.engine, self.baseline, snap, flapping)
-        return alerts(incident, self._changes[key])
+        return incident, self._changes[key]
+
+    def alerts(self, state: NetworkState, snap: Snapshot, starts: Sequence[float],
+               minute: float | None = None) -> tuple[Any, ...]:
+        """The evidence layer's alerts for ``state`` fired by ``minute`` (default:
+        :attr:`evidence_minute`)."""
+        from netlab.evidence.alerts import alerts
+
+        incident, changes = self.incident(state, snap, starts, minute)
+        return alerts(incident, changes)
 
 
 def _states(before: dict[Key, str], after: dict[Key, str]) -> frozenset[Key]:
