@@ -35,6 +35,8 @@ def _register() -> None:
     for module in (topology, lab, render, fault, engine, analyze):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from netlab.cli.scenario import scenario  # its extensions (the console's run) attach to it
+    cli.add_command(scenario)
 
 
 _register()
