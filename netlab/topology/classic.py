@@ -61,8 +61,8 @@ class ClassicParams:
     def check(self) -> None:
         """Raise :class:`TopologyError` for parameters no network can have."""
         problems = [
-            (re.fullmatch(NAME_PATTERN, self.name) is None,
-             f"network name {self.name!r} must be lowercase letters, digits and inner hyphens"),
+            (re.fullmatch(NAME_PATTERN, self.name) is None or len(self.name) > 63,
+             f"network name {self.name!r} must be lowercase words joined by single hyphens"),
             (self.pops < 1, "--pops must be at least 1"),
             (self.dcs < 1, "--dcs must be at least 1"),
             (self.pops + self.dcs < 3, "a backbone needs at least 3 sites (--pops + --dcs)"),

@@ -43,8 +43,8 @@ class ExpressParams:
     def check(self) -> None:
         """Raise :class:`TopologyError` for parameters no network can have."""
         problems = [
-            (re.fullmatch(NAME_PATTERN, self.name) is None,
-             f"network name {self.name!r} must be lowercase letters, digits and inner hyphens"),
+            (re.fullmatch(NAME_PATTERN, self.name) is None or len(self.name) > 63,
+             f"network name {self.name!r} must be lowercase words joined by single hyphens"),
             (self.dcs < 3, "--dcs must be at least 3 (a fibre map that survives a span cut)"),
             (not 1 <= self.planes <= 16, "--planes must be 1..16"),
             (not 1 <= self.drs_per_dc <= 16, "--drs-per-dc must be 1..16"),

@@ -37,9 +37,10 @@ __all__ = [
     "load_spec",
 ]
 
-NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
-"""Site, router and network names: lowercase letters, digits and inner hyphens."""
+NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=63)]
+"""Site, router and network names: lowercase letters and digits in words joined by single
+hyphens (``--`` is kept for link ids, ``<a>--<b>``), at most 63 characters."""
 Srlg = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Port = Annotated[str, StringConstraints(pattern=r"^\d{1,2}/\d{1,3}$")]
 LinkId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
