@@ -208,7 +208,26 @@ def _ambiguity(drill: Drill, obs: Observer, record: FaultRecord, alone: NetworkS
 
 
 def batfish_findings(drill: Drill) -> list[Finding]:
-    """Whether the Batfish engine could grade this drill, as one note."""
+    """Whether the Batfish engine could grade this drill, as one note.
+
+    Uses the Batfish engine's capability matrix
+    (:func:`netlab.engines.batfish.capability.batfish_can_grade`) when it is
+    installed, else the fault types' declared ``observers`` and the netlab-only
+    questions.
+    """
+    try:
+        from netlab.engines.batfish.capability import batfish_can_grade
+    except ImportError:
+        return _batfish_by_observers(drill)
+    ok, reasons = batfish_can_grade(drill)
+    if ok:
+        more = f" ({'; '.join(reasons)})" if reasons else ""
+        return [Finding(Level.NOTE, f"batfish can grade this drill{more}", drill.path)]
+    return [Finding(Level.NOTE, "batfish cannot grade this drill: " + "; ".join(reasons),
+                    drill.path)]
+
+
+def _batfish_by_observers(drill: Drill) -> list[Finding]:
     reasons = []
     herrings = [f.red_herring for f in drill.spec.faults]
     for spec_herring, record in zip(herrings, drill.faulted.faults, strict=True):
