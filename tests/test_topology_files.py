@@ -185,3 +185,19 @@ def test_public_api_is_pinned() -> None:
             assert hasattr(module, public), f"{name}.{public}"
     assert {"load_network", "save_network", "network_to_spec", "list_topologies"} <= set(
         netlab.topology.__all__)
+
+
+@pytest.mark.parametrize("text", [
+    "", "yes", "null", "0/3", "1_000", "12:30", "2001:db8::/64", "São Paulo", "a: b, c",
+    "line one\nline two", 'say "hi" # not a comment', "  padded  ", "- dash", "Lule\u00e5",
+    "\u2028odd separator", "1e5",
+])
+def test_any_text_survives_a_round_trip(tmp_path: Path, text: str) -> None:
+    network = load_network("classic-small")
+    site = next(iter(network.sites.values()))
+    odd = network.replace(description=text,
+                          sites={**network.sites, site.name: dataclasses.replace(site, city=text,
+                                                                                 lat=1e-05)})
+    out = tmp_path / "odd.yaml"
+    save_network(odd, out)
+    assert load_network(out) == odd
