@@ -324,3 +324,14 @@ def test_public_api_is_pinned() -> None:
                    "wire"):
         mod = importlib.import_module(f"netlab.engines.batfish.{module}")
         assert mod.__all__ and all(hasattr(mod, name) for name in mod.__all__), module
+
+
+def test_protocol_filters_use_batfishs_specifier_names() -> None:
+    from netlab.engines.base import RoutingProtocol as P
+    from netlab.engines.batfish.engine import protocol_spec
+
+    assert protocol_spec(None) is None
+    assert protocol_spec([P.ISIS_L2, P.ISIS_L1]) == "isis-l1,isis-l2"
+    # "bgp" in Batfish's specifier means eBGP and iBGP; netlab's BGP is eBGP
+    assert protocol_spec({P.BGP, P.IBGP, P.CONNECTED}) == "connected,ebgp,ibgp"
+    assert protocol_spec(list(P)) == "connected,ebgp,ibgp,isis-l1,isis-l2,local,static"

@@ -15,7 +15,7 @@ file_parse_status           ``fileParseStatus``
 parse_warnings              ``parseWarning(aggregateDuplicates=False)``
 layer3_edges                ``layer3Edges``
 isis_adjacencies            ``edges(edgeType="isis")`` + embedded down reasons
-isis_routes                 ``routes(protocols="isis")``
+isis_routes                 ``routes(protocols="isis-l1,isis-l2")``
 bgp_session_compatibility   ``bgpSessionCompatibility`` + embedded reasons
 bgp_session_status          ``bgpSessionStatus`` + embedded reasons
 bgp_rib                     ``bgpRib``
@@ -81,7 +81,7 @@ from netlab.model.types import Role
 from netlab.snapshot.layout import Snapshot
 
 __all__ = ["BATFISH", "BatfishEngine", "default_destinations", "default_sources",
-           "source_address"]
+           "protocol_spec", "source_address"]
 
 BATFISH = "batfish"
 Nodes = Collection[str] | None
@@ -142,6 +142,22 @@ def default_destinations(snapshot: Snapshot) -> list[str]:
     for name in sorted(net.external_networks):
         out += [_destination(snapshot, p) for p in net.external_networks[name].prefixes4]
     return out
+
+
+# RoutingProtocolSpecifier's names: "bgp" there means eBGP *and* iBGP, so eBGP is "ebgp".
+_PROTOCOL_SPEC = {
+    RoutingProtocol.CONNECTED: "connected", RoutingProtocol.LOCAL: "local",
+    RoutingProtocol.STATIC: "static", RoutingProtocol.ISIS_L1: "isis-l1",
+    RoutingProtocol.ISIS_L2: "isis-l2", RoutingProtocol.BGP: "ebgp",
+    RoutingProtocol.IBGP: "ibgp",
+}
+
+
+def protocol_spec(protocols: Collection[RoutingProtocol] | None) -> str | None:
+    """A Batfish routing-protocol specifier for netlab's protocols (None: all of them)."""
+    if protocols is None:
+        return None
+    return ",".join(sorted(_PROTOCOL_SPEC[p] for p in set(protocols)))
 
 
 def _network(prefix: Prefix) -> tuple[str | None, str | None, bool]:
@@ -277,9 +293,9 @@ class BatfishEngine:
         if v6 or (nodes is not None and not nodes) or (protocols is not None and not protocols):
             return Answer(Question.ROUTES, RouteRow, (), BATFISH)
         name, names = self._ready(snapshot)
-        spec = ",".join(sorted(p.value for p in protocols)) if protocols is not None else None
         answer = self._ask("routes", name, nodes=node_spec(nodes), network=network,
-                           prefixMatchType=match, protocols=spec, rib="main")
+                           prefixMatchType=match, protocols=protocol_spec(protocols),
+                           rib="main")
         return Answer(Question.ROUTES, RouteRow, route_rows(answer, names), BATFISH)
 
     # -- flows -------------------------------------------------------------------------------
