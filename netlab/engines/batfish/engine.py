@@ -18,7 +18,7 @@ isis_adjacencies            ``edges(edgeType="isis")`` + embedded down reasons
 isis_routes                 ``routes(protocols="isis-l1,isis-l2")``
 bgp_session_compatibility   ``bgpSessionCompatibility`` + embedded reasons
 bgp_session_status          ``bgpSessionStatus`` + embedded reasons
-bgp_rib                     ``bgpRib``
+bgp_rib                     ``bgpRib(status="BEST,BACKUP")``
 routes                      ``routes(rib="main")``
 traceroute                  ``traceroute`` (source address = the loopback)
 reachability                ``reachability``, one question per destination
@@ -283,8 +283,9 @@ class BatfishEngine:
         if v6 or (nodes is not None and not nodes):
             return Answer(Question.BGP_RIB, BgpRibRow, (), BATFISH)
         name, names = self._ready(snapshot)
+        # Batfish lists only BEST paths unless asked (RoutesAnswerer's default status).
         answer = self._ask("bgpRib", name, nodes=node_spec(nodes), network=network,
-                           prefixMatchType=match)
+                           prefixMatchType=match, status="BEST,BACKUP")
         return Answer(Question.BGP_RIB, BgpRibRow, bgp_rib_rows(answer, names), BATFISH)
 
     def routes(self, snapshot: Snapshot, *, nodes: Nodes = None, prefix: Prefix = None,
