@@ -18,8 +18,9 @@ from netlab.faults.base import (
     ParamKind,
     Symptom,
 )
+from netlab.faults.traffic import demand_loads, interface_cost
 from netlab.model.device import AuthType, HelloAuth, IsisInterface, IsisLevel
-from netlab.model.types import LinkKind, Role, Vendor
+from netlab.model.types import Link, LinkKind, Role, Vendor
 
 __all__ = ["ISIS_FAULTS"]
 
@@ -70,8 +71,41 @@ def _metric(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
 
 
 def _pick_metric(state: NetworkState, rng: Random) -> dict[str, Any] | None:
+    """An IS-IS end that carries demand traffic which the raised metric moves elsewhere."""
+    metric = 16_000_000
+    base = interface_cost(state)
+    loads = demand_loads(state)
+    candidates = sorted((r, lid) for r, lid in loads
+                        if state.network.links[lid].kind in (LinkKind.LONGHAUL, LinkKind.METRO))
+    rng.shuffle(candidates)
+    for router, lid in candidates:
+
+        def raised(r: str, lk: Link, _r: str = router, _l: str = lid) -> int:
+            return metric if (r, lk.id) == (_r, _l) else base(r, lk)
+
+        if demand_loads(state, cost=raised) != loads:
+            return {"router": router, "link": lid, "metric": metric}
     picked = _pick_isis_end(state, rng)
-    return None if picked is None else {**picked, "metric": 16_000_000}
+    return None if picked is None else {**picked, "metric": metric}
+
+
+def _pick_overload(state: NetworkState, rng: Random) -> dict[str, Any] | None:
+    """A backbone router whose overload bit moves demand traffic elsewhere.
+
+    Routers that are not route reflectors come first; a reflector is overloaded
+    only where no other router would move traffic.
+    """
+    loads = demand_loads(state)
+    backbone = [r for r in state.network.routers.values() if r.role in (Role.BB, Role.EBB)]
+    if not backbone:
+        return None
+    for group in (sorted(r.name for r in backbone if not r.route_reflector),
+                  sorted(r.name for r in backbone if r.route_reflector)):
+        rng.shuffle(group)
+        for name in group:
+            if demand_loads(state, no_transit=[name]) != loads:
+                return {"router": name}
+    return _pick_transit(state, rng)
 
 
 def _overload(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
@@ -150,7 +184,7 @@ ISIS_FAULTS: tuple[FaultType, ...] = (
         summary="The overload bit was left set after maintenance: no transit through the router.",
         params=(Param("router", ParamKind.ROUTER, "the router left in overload"),),
         symptoms=frozenset({Symptom.ISIS_ROUTES, Symptom.UTILISATION}),
-        apply_fn=_overload, pick=_pick_transit, locate=_router_location,
+        apply_fn=_overload, pick=_pick_overload, locate=_router_location,
         observers=lambda _s, _p: _NOT_BATFISH,
     ),
     FaultType(

@@ -102,8 +102,14 @@ def _srlg_cut(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
 
 
 def _pick_srlg(state: NetworkState, rng: Random) -> dict[str, Any] | None:
-    srlgs = sorted(s for s, links in state.network.srlgs().items() if len(links) >= 2)
-    return {"srlg": rng.choice(srlgs)} if srlgs else None
+    """A conduit shared by several links, one that carries demand traffic if any does."""
+    from netlab.faults.traffic import loaded_ends
+
+    srlgs = {s: links for s, links in state.network.srlgs().items() if len(links) >= 2}
+    used = {lid for _, lid in loaded_ends(state)}
+    loaded = sorted(s for s, links in srlgs.items() if used & set(links))
+    choices = loaded or sorted(srlgs)
+    return {"srlg": rng.choice(choices)} if choices else None
 
 
 def _srlg_location(state: NetworkState, p: Mapping[str, Any]) -> Location:
