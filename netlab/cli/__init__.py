@@ -17,10 +17,28 @@ from netlab import __version__
 from netlab.cli.common import State, fail
 from netlab.errors import NetlabError
 
-__all__ = ["cli", "main"]
+__all__ = ["NetlabGroup", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class NetlabGroup(click.Group):
+    """The top-level group: any NetlabError below it becomes one line and exit 2.
+
+    Handling it here, not only in :func:`main`, gives every sub-command the
+    same behaviour when invoked through click's test runner or another program.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except NetlabError as exc:
+            state = ctx.find_object(State)
+            if state is not None and state.debug:
+                raise
+            fail(str(exc))
+
+
+@click.group(cls=NetlabGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="netlab")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
