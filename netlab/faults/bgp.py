@@ -339,8 +339,7 @@ BGP_FAULTS: tuple[FaultType, ...] = (
                    symptoms=_ROUTES),
     _session_fault("bgp-import-deny", "An import policy that denies everything was applied "
                    "to a session: it stays up but no routes are accepted.", _deny_all,
-                   _has_import, symptoms=frozenset({Symptom.BGP_ROUTES,
-                                                    Symptom.REACHABILITY})),
+                   _has_import, symptoms=_ROUTES),
     _session_fault("bgp-leak", "A peer leaks a more-specific of another network's prefix "
                    "and our import filter toward it accepts anything.", _leak, _to_peer,
                    symptoms=_ROUTES),

@@ -199,7 +199,8 @@ ISIS_FAULTS: tuple[FaultType, ...] = (
                 "and is-type changed, so it forms no adjacency with the level-2 backbone.",
         params=(Param("router", ParamKind.ROUTER, "the router with the wrong NET"),
                 Param("area", ParamKind.INT, "the wrong area number", 99)),
-        symptoms=_ADJ, apply_fn=_area, pick=_pick_transit, locate=_router_location,
+        symptoms=_ADJ | {Symptom.BGP_SESSION, Symptom.BGP_ROUTES}, apply_fn=_area,
+        pick=_pick_transit, locate=_router_location,
         observers=_junos_only,
     ),
     FaultType(

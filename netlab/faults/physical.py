@@ -155,7 +155,7 @@ PHYSICAL_FAULTS: tuple[FaultType, ...] = (
         summary="A router fails in hardware: every link and session on it goes down.",
         params=(Param("router", ParamKind.ROUTER, "the router that fails"),),
         symptoms=frozenset({Symptom.LAYER1, Symptom.ISIS_ADJACENCY, Symptom.ISIS_ROUTES,
-                            Symptom.BGP_SESSION}),
+                            Symptom.BGP_SESSION, Symptom.BGP_ROUTES}),
         apply_fn=_node_down, pick=_pick_transit_router, locate=_router_location,
     ),
     FaultType(
