@@ -185,9 +185,24 @@ def _pick_nhs_router(state: NetworkState, rng: Random) -> dict[str, Any] | None:
 
 
 def _rr_client(state: NetworkState, p: Mapping[str, Any]) -> NetworkState:
-    if not _neighbor(state, p).route_reflector_client:
+    """Every client of the neighbor's address family loses its client statement.
+
+    One client alone losing it changes nothing when every router peers with every
+    reflector: by RFC 4456 a reflector still sends its clients' routes to a
+    non-client, and the non-client's routes to its clients. The real mistake is
+    the client configuration of a whole peer group going (Junos: ``cluster``
+    deleted from the clients' group): the reflector then reflects nothing of
+    that family and its clients keep only what the other reflectors send.
+    """
+    nb = _neighbor(state, p)
+    if not nb.route_reflector_client:
         raise FaultError(f"{p['neighbor']} is not a route-reflector client of {p['router']}")
-    return _without_client(state, p)
+    _, bgp = _bgp(state, p["router"])
+    for other in bgp.neighbors:
+        if other.route_reflector_client and other.address.version == nb.address.version:
+            state = _without_client(state, {"router": p["router"],
+                                            "neighbor": str(other.address)})
+    return state
 
 
 def _with_policy(state: NetworkState, router: str, policy: RoutePolicy) -> NetworkState:
@@ -334,9 +349,11 @@ BGP_FAULTS: tuple[FaultType, ...] = (
         symptoms=frozenset({Symptom.BGP_ROUTES, Symptom.REACHABILITY}),
         apply_fn=_next_hop_self, pick=_pick_nhs_router, locate=_router_location,
     ),
-    _session_fault("bgp-rr-client", "A route-reflector client statement was removed: the "
-                   "RR stops reflecting routes to and from that client.", _rr_client, _rr,
-                   symptoms=_ROUTES),
+    dataclasses.replace(_session_fault(
+        "bgp-rr-client", "A route reflector lost the client configuration of one address "
+        "family (Junos: 'cluster' deleted from the clients' group): it stops reflecting "
+        "routes between its clients, which keep only what other reflectors send.",
+        _rr_client, _rr, symptoms=_ROUTES), locate=_router_location),
     _session_fault("bgp-import-deny", "An import policy that denies everything was applied "
                    "to a session: it stays up but no routes are accepted.", _deny_all,
                    _has_import, symptoms=_ROUTES),
