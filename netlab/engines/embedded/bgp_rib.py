@@ -309,6 +309,7 @@ class BgpRib:
         queue = deque(sorted(self.origins[prefix]))
         queued = set(queue)
         outs: dict[int, list[Feed]] = {}
+        version = prefix.version
         budget = MAX_ROUNDS_PER_NODE * max(1, len(active))
         while queue:
             budget -= 1
@@ -330,7 +331,8 @@ class BgpRib:
                 res.sel[n] = new
             targets = outs.get(n)
             if targets is None:
-                targets = outs[n] = [f for r in active for f in sp.out_to.get(r, ())]
+                targets = outs[n] = [f for r in active for f in sp.out_to.get(r, ())
+                                     if f.s_ip.version == version]
             for f in targets:
                 r = f.receiver
                 sent = self._export(f, new) if new is not None else None

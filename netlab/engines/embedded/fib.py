@@ -393,5 +393,18 @@ class Fib:
         return e is not None and not e.discard
 
     def cost(self, node: int, ip: IPAddress) -> float:
-        return float(self.cost_column(ip)[node])
+        """``node``'s IGP metric to ``ip`` (one entry of :meth:`cost_column`, computed alone)."""
+        col = self._cost_columns.get(ipkey(ip))
+        if col is not None:
+            return float(col[node])
+        for p in self.index.covering(ip):
+            nk = net_key(p)
+            if node in self.holders.get(nk, ()):
+                return 0.0
+            if node in self.static_nodes.get(nk, ()) and self._usable(node, p):
+                return 0.0
+            cost = self.isis.cost(node, p)
+            if cost < np.inf:
+                return cost
+        return float(np.inf)
 

@@ -166,6 +166,20 @@ class IsisRib:
             out[a] = np.inf
         return out
 
+    def cost(self, node: int, prefix: IPNetwork) -> float:
+        """``node``'s IS-IS metric to ``prefix`` (one entry of :meth:`cost_column`)."""
+        if node in self.advertisers.get(prefix, ()):
+            return float("inf")
+        for lvl in (1, 2):
+            adv = self.adverts[lvl].get(prefix)
+            lg = self.levels.get(lvl)
+            if adv and lg is not None:
+                row = lg.spf.dist[node]
+                best = min(float(row[a]) + m for a, m in adv)
+                if best < float("inf"):
+                    return best
+        return float("inf")
+
     def route(self, node: int, prefix: IPNetwork) -> IsisRoute | None:
         """``node``'s IS-IS route to ``prefix``, or None."""
         if node in self.advertisers.get(prefix, ()) or self.inv.names[node] in self.inv.dead:

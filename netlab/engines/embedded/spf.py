@@ -112,12 +112,18 @@ def _own_rows(g: Graph, transit: _Rows, sources: IntArray, out: list[IntArray]
     return rows
 
 
+CHUNK = 1024  # edges per block: bounds the float temporaries to CHUNK x n
+
+
 def _on_path(g: Graph, dist: FloatArray, transit: FloatArray, edges: IntArray) -> BoolArray:
-    t, h = g.tail[edges], g.head[edges]
-    mine = dist[t]
-    got = g.weight[edges][:, None] + transit[h]
-    mask: BoolArray = (got == mine) & np.isfinite(mine)
-    mask &= g.live[edges][:, None]
+    mask: BoolArray = np.zeros((len(edges), dist.shape[1]), dtype=bool)
+    live = g.live
+    for lo in range(0, len(edges), CHUNK):
+        e = edges[lo:lo + CHUNK]
+        mine = dist[g.tail[e]]
+        got = g.weight[e][:, None] + transit[g.head[e]]
+        np.equal(got, mine, out=mask[lo:lo + CHUNK])
+        mask[lo:lo + CHUNK] &= np.isfinite(mine) & live[e][:, None]
     return mask
 
 
@@ -219,9 +225,13 @@ def without(spf: Spf, dead_edges: IntArray, dead_nodes: IntArray | None = None) 
     if len(over):
         rows[over_mask] = _own_rows(g2, transit, over, spf.out)
     edges = np.flatnonzero(affected[g.tail] | affected[g.head] | dead)
-    mine = _overlay(spf.dist, src, rows)(g.tail[edges])
-    got = g.weight[edges][:, None] + transit(g.head[edges])
-    mask = (got == mine) & np.isfinite(mine) & alive[edges][:, None]
+    mine_rows = _overlay(spf.dist, src, rows)
+    mask = np.zeros((len(edges), g.n), dtype=bool)
+    for lo in range(0, len(edges), CHUNK):
+        blk = edges[lo:lo + CHUNK]
+        mine = mine_rows(g.tail[blk])
+        got = g.weight[blk][:, None] + transit(g.head[blk])
+        mask[lo:lo + CHUNK] = (got == mine) & np.isfinite(mine) & alive[blk][:, None]
     if len(nodes):
         mask[:, nodes] = False
     return SpfDelta(spf, g2, src, rows, edges, mask, nodes)
