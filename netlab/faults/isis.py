@@ -183,7 +183,7 @@ ISIS_FAULTS: tuple[FaultType, ...] = (
         name="isis-overload", category=Category.ISIS, root_cause="isis-overload",
         summary="The overload bit was left set after maintenance: no transit through the router.",
         params=(Param("router", ParamKind.ROUTER, "the router left in overload"),),
-        symptoms=frozenset({Symptom.ISIS_ROUTES, Symptom.UTILISATION}),
+        symptoms=frozenset({Symptom.ISIS_ROUTES}),
         apply_fn=_overload, pick=_pick_overload, locate=_router_location,
         observers=lambda _s, _p: _NOT_BATFISH,
     ),
