@@ -5,23 +5,22 @@ symptoms, the engines that can observe it); ``inject`` writes a faulted
 snapshot of a topology (or of another snapshot, so faults stack); ``evidence``
 prints the alerts and syslog a faulted snapshot produces against its baseline
 at a minute of the simulated clock. A bad fault, parameter or name is one line
-on stderr with exit code 2.
+on stderr with exit code 2 (the top-level group turns every NetlabError into one).
 """
 
 from __future__ import annotations
 
-import functools
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from random import Random
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import console, echo_json
 from netlab.errors import FaultError, NetlabError
 from netlab.faults import CATALOGUE, FaultType, NetworkState, fault_type, pick_params
 from netlab.faults.base import Engine as Observer
@@ -31,25 +30,8 @@ from netlab.model.types import Backbone, Vendor
 
 __all__ = ["COMMANDS", "fault"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 _SEVERITY_STYLE = {"critical": "bold red", "major": "red", "minor": "yellow",
                    "warning": "cyan"}
-
-
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _vendor(value: str | None) -> Vendor | None:
@@ -116,7 +98,6 @@ def fault() -> None:
                                                        for f in CATALOGUE.values()})),
               help="Only fault types of this category.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_guard
 def list_cmd(category: str | None, as_json: bool) -> None:
     """List every fault type: summary, parameters, root cause, symptoms, engines."""
     rows = [describe(f) for f in CATALOGUE.values()
@@ -138,7 +119,6 @@ def list_cmd(category: str | None, as_json: bool) -> None:
 @fault.command("show")
 @click.argument("fault_name", metavar="TYPE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_guard
 def show(fault_name: str, as_json: bool) -> None:
     """Show one fault type in full."""
     data = describe(fault_type(fault_name))
@@ -226,7 +206,6 @@ def _source_state(topology: str, vendor: Vendor | None) -> tuple[NetworkState,
 @click.option("--vendor", metavar="VENDOR",
               help="Render every router as this vendor: junos, iosxr, eos or frr.")
 @click.option("--force", is_flag=True, help="Replace existing snapshots.")
-@_guard
 def inject(topology: str, fault_name: str | None, params: tuple[str, ...],
            specs: tuple[str, ...], randomise: bool, seed: int, output: str,
            baseline: str | None, vendor: str | None, force: bool) -> None:
@@ -285,7 +264,6 @@ def _random_type(state: NetworkState, rng: Random) -> str:
               metavar="MINUTE", help="Minute the on-call engineer is paged.")
 @click.option("--router", "routers", multiple=True, help="Only this router's log (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_guard
 def evidence(snapshot: str, baseline: str, at_minute: float | None, page_minute: float,
              routers: tuple[str, ...], as_json: bool) -> None:
     """Print the alerts and syslog of a faulted SNAPSHOT against its baseline."""

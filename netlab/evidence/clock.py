@@ -48,6 +48,7 @@ __all__ = [
     "OpticReading",
     "SimClock",
     "Transition",
+    "healthy_rx_dbm",
 ]
 
 EPOCH = datetime(2026, 3, 14, 2, 13, 0, tzinfo=UTC)

@@ -57,7 +57,7 @@ FaultSpec = tuple[str, Mapping[str, Any]] | tuple[str, Mapping[str, Any], float]
 
 def default_engine() -> Engine:
     """The embedded engine (in-process, no server): netlab's default grader."""
-    from netlab.engines.embedded.engine import EmbeddedEngine
+    from netlab.engines.embedded import EmbeddedEngine
 
     engine: Engine = EmbeddedEngine()
     return engine
