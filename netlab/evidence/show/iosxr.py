@@ -56,7 +56,6 @@ TREE: tuple[Word, ...] = (
             Word("ipv4", "Address Family modifier", _AF),
             Word("ipv6", "Address Family modifier", _AF),
             Word("neighbors", "Details about BGP neighbors", _NEI),
-            Word("neighbor", "Details about a BGP neighbor", _NEI),
         )),
     )),
     Word("traceroute", "Trace route to destination", (
