@@ -5,12 +5,17 @@ diverse second conduit dashed and offset, so a trainee sees which links one
 backhoe cuts together; links are thin lines between routers on top, coloured
 by plane on an express backbone and by kind on a classic one. Matplotlib's
 object API is used (no pyplot, no global state), so it runs headless.
+
+:class:`Mark` highlights elements on top of the map (failed links drawn thick
+in the mark's colour, routers ringed), each mark with its own legend entry: the
+drill console marks what is down, the debrief marks where the fault was.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,7 @@ from netlab.errors import TopologyError
 from netlab.model.network import Network
 from netlab.model.types import Backbone, LinkKind, Role, SiteKind
 
-__all__ = ["DETAIL_LIMIT", "FORMATS", "draw_network"]
+__all__ = ["DETAIL_LIMIT", "FORMATS", "Mark", "draw_network"]
 
 FORMATS = ("png", "svg", "pdf")
 _ROLE_STYLE = {  # marker, colour, ring (multiple of the router radius)
@@ -42,6 +47,22 @@ _SITE_COLOUR = {SiteKind.POP: "#2e8b57", SiteKind.DC: "#7b3fa0"}
 DETAIL_LIMIT = 400
 """Above this many routers a map shows sites and conduits only."""
 Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Elements to highlight in one colour, with a legend label.
+
+    ``links`` are drawn thick over their normal line (on a site-level map, the
+    conduit between their sites), ``routers`` ringed (on a site-level map,
+    their site); ``srlgs`` mark every link of the conduit.
+    """
+
+    label: str
+    colour: str = "#d62728"
+    routers: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
+    srlgs: frozenset[str] = frozenset()
 
 
 def _site_xy(network: Network, min_gap: float) -> dict[str, Point]:
@@ -238,8 +259,38 @@ def _draw_sites(ax: Axes, network: Network, lay: _Layout) -> None:
                         ha="center", va="bottom", weight="bold", color="#111111", zorder=6)
 
 
+def _marked_links(network: Network, mark: Mark) -> list[str]:
+    srlgs = network.srlgs()
+    links = set(mark.links) | {lk for s in mark.srlgs for lk in srlgs.get(s, ())}
+    return sorted(lk for lk in links if lk in network.links)
+
+
+def _draw_marks(ax: Axes, network: Network, lay: _Layout, marks: Sequence[Mark]) -> None:
+    """Each mark's links thick in its colour, its routers (or their sites) ringed."""
+    for mark in marks:
+        for link_id in _marked_links(network, mark):
+            link = network.links[link_id]
+            if lay.routers:
+                p, q = lay.routers[link.a.router], lay.routers[link.b.router]
+            else:
+                p = lay.sites[network.routers[link.a.router].site]
+                q = lay.sites[network.routers[link.b.router].site]
+            _segment(ax, p, q, lay.wrap, color=mark.colour, linewidth=3.2, alpha=0.9,
+                     solid_capstyle="round", zorder=3)
+        routers = sorted(r for r in mark.routers if r in network.routers)
+        if lay.routers:
+            points = [lay.routers[r] for r in routers]
+            size = 260.0
+        else:
+            points = [lay.sites[s] for s in sorted({network.routers[r].site for r in routers})]
+            size = 420.0
+        if points:
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=size,
+                       facecolors="none", edgecolors=mark.colour, linewidths=2.2, zorder=5)
+
+
 def _legend(fig: Figure, network: Network, conduits: dict[str, tuple[str, str]],
-            detailed: bool) -> None:
+            detailed: bool, marks: Sequence[Mark] = ()) -> None:
     express = network.backbone is Backbone.EXPRESS
     if detailed:
         handles = [Line2D([], [], marker=m, color="none", markerfacecolor=c, markersize=7,
@@ -262,17 +313,23 @@ def _legend(fig: Figure, network: Network, conduits: dict[str, tuple[str, str]],
     if any(name.endswith("-2") for name in conduits):
         handles.append(Line2D([], [], color="#c8a165", lw=7, alpha=0.6,
                               linestyle=(0, (2, 1)), label="diverse conduit"))
+    for mark in marks:
+        handles.append(Line2D([], [], color=mark.colour, lw=3, marker="o", markersize=9,
+                              markerfacecolor="none", markeredgecolor=mark.colour,
+                              label=mark.label))
     fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
 
 
-def draw_network(network: Network, path: str | Path, *, labels: bool | None = None) -> Path:
+def draw_network(network: Network, path: str | Path, *, labels: bool | None = None,
+                 marks: Sequence[Mark] = (), title: str | None = None) -> Path:
     """Draw ``network`` to ``path`` (.png, .svg or .pdf) and return the path.
 
     Up to :data:`DETAIL_LIMIT` routers every router and link is drawn; beyond,
     the map shows sites and conduits only, which stays readable at thousands
     of routers. ``labels`` forces router labels on or off; by default they are
     shown up to 80 routers (site names up to 150 sites, conduit names up to 40
-    conduits).
+    conduits). ``marks`` highlight elements (see :class:`Mark`); ``title`` replaces
+    the title line.
     """
     out = Path(path)
     fmt = out.suffix.lower().lstrip(".")
@@ -297,10 +354,12 @@ def draw_network(network: Network, path: str | Path, *, labels: bool | None = No
     conduits = _draw_conduits(ax, network, lay)
     if detailed:
         _draw_routers(ax, network, lay, len(network.routers) <= 80 if labels is None else labels)
+    _draw_marks(ax, network, lay, marks)
     _draw_sites(ax, network, lay)
-    _legend(fig, network, conduits, detailed)
+    _legend(fig, network, conduits, detailed, marks)
     view = "" if detailed else ", site-level view"
-    ax.set_title(f"{network.name}: {network.backbone.value} backbone, "
+    ax.set_title(title if title is not None else
+                 f"{network.name}: {network.backbone.value} backbone, "
                  f"{len(network.sites)} sites, {len(network.routers)} routers, "
                  f"{len(network.links)} links, {len(conduits)} conduits{view}", fontsize=11)
     out.parent.mkdir(parents=True, exist_ok=True)
