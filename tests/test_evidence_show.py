@@ -12,14 +12,14 @@ from golden import check_golden
 
 from netlab.errors import EngineError
 from netlab.evidence.clock import OpticDecay
-from netlab.evidence.incident import Incident, build_incident
+from netlab.evidence.incident import FaultSpec, Incident, build_incident
 from netlab.evidence.show import PLATFORMS, commands, prompt, show
 from netlab.evidence.show.grammar import Failure, parse
 from netlab.model.types import Vendor
 
-FAULTS = [("isis-mtu-mismatch", {"router": "nyc1-bb1", "link": "nyc1-bb1--lon1-bb1",
-                                 "mtu": 1500}),
-          ("bgp-remote-as", {"router": "nyc1-pr1", "neighbor": "198.18.64.27"})]
+FAULTS: list[FaultSpec] = [
+    ("isis-mtu-mismatch", {"router": "nyc1-bb1", "link": "nyc1-bb1--lon1-bb1", "mtu": 1500}),
+    ("bgp-remote-as", {"router": "nyc1-pr1", "neighbor": "198.18.64.27"})]
 MINUTE = 12.0
 
 
@@ -40,8 +40,8 @@ def frr_incident(tmp_path_factory: pytest.TempPathFactory) -> Incident:
 @pytest.fixture(scope="module")
 def optic_incident(tmp_path_factory: pytest.TempPathFactory) -> Incident:
     root: Path = tmp_path_factory.mktemp("show-optic")
-    faults = [("optic-degrade", {"link": "nyc1-bb1--prn1-bb1", "router": "prn1-bb1",
-                                 "loss": 2.0, "growth": 1.0})]
+    faults: list[FaultSpec] = [("optic-degrade", {
+        "link": "nyc1-bb1--prn1-bb1", "router": "prn1-bb1", "loss": 2.0, "growth": 1.0})]
     return build_incident("classic-small", faults, workdir=root).at(MINUTE)
 
 
