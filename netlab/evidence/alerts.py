@@ -278,11 +278,14 @@ def alerts(incident: Incident, changes: Changes | None = None) -> tuple[Alert, .
     for optic in incident.optics:
         drafts.extend(_optic(incident, changes, optic))
     internal = {r.name for r in incident.network.routers.values() if r.role is not Role.PEER}
+    dead = incident.faulted.failures.nodes_down
     now_s = incident.clock.now_minute * 60.0
     out = []
     for d in drafts:
         if d.device not in internal or d.second > now_s + 1e-9:
             continue
+        if d.device in dead and d.kind is not AlertKind.DEVICE_UNREACHABLE:
+            continue  # a dead router reports nothing; others report it unreachable
         minute = d.second / 60.0
         out.append(Alert(f"{d.kind.value}:{d.device}:{d.subject}", d.kind, d.severity, minute,
                          incident.clock.time(minute), d.device, d.summary, d.details))
