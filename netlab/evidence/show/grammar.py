@@ -12,8 +12,10 @@ Examples
 >>> tree = (Word("show", "Show", (Word("isis", "IS-IS", (
 ...     Word("adjacency", "Adjacencies", action="adj"),
 ...     Word("database", "Database", action="db"))),)),)
->>> parse(tree, "sh is adj")
-Parsed(action='adj', args=())
+>>> parse(tree, "sh is adj").action
+'adj'
+>>> parse(tree, "sh is adj").has("isis")
+True
 >>> parse(tree, "show isis foo").kind, parse(tree, "show isis foo").token
 (<FailureKind.INVALID: 'invalid'>, 'foo')
 >>> [w for w, _ in parse(tree, "show isis ?").options]
