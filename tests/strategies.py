@@ -11,7 +11,14 @@ Every value is returned normalized, as parsers return them.
 from __future__ import annotations
 
 import dataclasses
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
+from ipaddress import (
+    IPv4Address,
+    IPv4Interface,
+    IPv4Network,
+    IPv6Address,
+    IPv6Interface,
+    IPv6Network,
+)
 
 from hypothesis import strategies as st
 
@@ -179,7 +186,8 @@ def bgp_configs(draw: st.DrawFn, lo: InterfaceConfig, policies: tuple[RoutePolic
     for n in addrs:
         v6 = draw(st.booleans())
         address: IPv4Address | IPv6Address = (
-            IPv6Address(f"2001:db8::{n:x}") if v6 else IPv4Address(int(IPv4Address("198.18.0.0")) + n))
+            IPv6Address(f"2001:db8::{n:x}") if v6
+            else IPv4Address(int(IPv4Address("198.18.0.0")) + n))
         ibgp = draw(st.booleans())
         has_src = (lo.ipv6 is not None) if v6 else (lo.ipv4 is not None)
         neighbors.append(BgpNeighbor(
