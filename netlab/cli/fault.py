@@ -305,7 +305,7 @@ def evidence(snapshot: str, baseline: str, at_minute: float | None, page_minute:
     out.print(table)
     out.print(Text(f"Syslog ({len(lines)} lines)", style="bold"))
     for s in lines:
-        out.print(Text(s.text))
+        out.print(Text(s.collected))
 
 
 COMMANDS = [fault]

@@ -30,6 +30,7 @@ A rendered line of each platform (the clock's epoch is 2026-03-14 02:13 UTC)::
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,11 @@ class SyslogLine:
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def collected(self) -> str:
+        """The line as a central syslog collector stores it: IOS-XR's gains its hostname."""
+        return f"{self.router} {self.text}" if self.vendor is Vendor.IOSXR else self.text
 
 
 def _text(snapshot_path: Path, host: str) -> str:
@@ -134,13 +140,19 @@ def syslog_lines(incident: Incident, changes: Changes | None = None, *,
         r = info.get(ev.router)
         if r is None or (routers is not None and ev.router not in routers):
             continue
-        minute = ev.second / 60.0
+        minute = (ev.second + _jitter(ev.router)) / 60.0
         for line in format_event(r, ev, incident.clock.time(minute)):
             out.append(SyslogLine(minute, ev.router, r.vendor, line.severity, line.message,
                                   line.text))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda s: (round(s.minute, 9), s.router)))
 
 
-def render_log(lines: Iterable[SyslogLine]) -> str:
-    """Lines as a log file shows them, one per line."""
-    return "".join(f"{line.text}\n" for line in lines)
+def _jitter(router: str) -> float:
+    """A router's fixed processing delay (0-0.996 s): no two routers log in lockstep."""
+    return (zlib.crc32(router.encode()) % 997) / 1000.0
+
+
+def render_log(lines: Iterable[SyslogLine], *, collected: bool = False) -> str:
+    """Lines as a router's log shows them, one per line (``collected``: as a collector
+    receiving several routers' logs stores them, so every line names its router)."""
+    return "".join(f"{line.collected if collected else line.text}\n" for line in lines)

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from netlab.engines.base import IPAddress
+from netlab.evidence.clock import EPOCH
 from netlab.evidence.timeline import (
     BgpCause,
     BgpEvent,
@@ -89,10 +90,6 @@ _MON = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "N
 
 def _pid(router: str, process: str) -> int:
     return 1000 + zlib.crc32(f"{router}/{process}".encode()) % 8000
-
-
-def _ms(router: str, second: float) -> int:
-    return (round((second % 1) * 1000) + zlib.crc32(router.encode()) % 97) % 1000
 
 
 def _bsd(when: datetime) -> str:
@@ -264,7 +261,7 @@ def _xr_line(r: Router, process: str, message: str, when: datetime, ev: Event) -
     if process == "ifmgr" and isinstance(ev, LinkEvent):
         sp = slot_of(Vendor.IOSXR, ev.interface)
         node = f"LC/0/{sp[0] if sp else 0}/CPU0"
-    stamp = f"{_bsd(when)}.{_ms(r.name, ev.second):03d} UTC"
+    stamp = f"{_bsd(when)}.{when.microsecond // 1000:03d} UTC"
     return f"{node}:{stamp}: {process}[{_pid(r.name, process)}]: {message}"
 
 
@@ -330,7 +327,9 @@ _FRR_BGP = {BgpCause.INTERFACE_DOWN: "Interface down", BgpCause.HOLD_TIME:
 
 
 def _frr(r: Router, ev: Event, when: datetime) -> list[tuple[int, str, str]]:
-    uptime = f"[{3_000_000 + zlib.crc32(r.name.encode()) % 500_000 + ev.second:13.6f}]"
+    booted = 3_000_000 + zlib.crc32(r.name.encode()) % 500_000  # seconds up at minute 0
+    since = (when - EPOCH).total_seconds()
+    uptime = f"[{booted + since:13.6f}]"
     if isinstance(ev, LinkEvent):
         if ev.admin:
             return []

@@ -28,7 +28,10 @@ How a change becomes events (both ends of a link, both sides of a session):
 
 Timer values are the platforms' defaults as netlab renders them: IS-IS hold
 Junos 27 s, IOS-XR and EOS 30 s, FRR 3 s (hello 1 s x 3); BGP hold Junos 90 s,
-IOS-XR and EOS 180 s, FRR 9 s (the lower of both ends is negotiated).
+IOS-XR and EOS 180 s, FRR 9 s (the lower of both ends is negotiated). A failing
+session is retried every connect-retry interval (Junos 32 s, IOS-XR 60 s, EOS 30 s;
+FRR's 1 s connect timer is dominated by the ~30 s its unanswered TCP handshake
+takes), the shorter of both ends.
 """
 
 from __future__ import annotations
@@ -67,8 +70,8 @@ __all__ = [
 
 ISIS_HOLD_S = {Vendor.JUNOS: 27.0, Vendor.IOSXR: 30.0, Vendor.EOS: 30.0, Vendor.FRR: 3.0}
 BGP_HOLD_S = {Vendor.JUNOS: 90.0, Vendor.IOSXR: 180.0, Vendor.EOS: 180.0, Vendor.FRR: 9.0}
-CONNECT_RETRY_S = {Vendor.JUNOS: 32.0, Vendor.IOSXR: 60.0, Vendor.EOS: 30.0, Vendor.FRR: 5.0}
-MAX_RETRIES = 20  # repeated connection failures logged per session at most
+CONNECT_RETRY_S = {Vendor.JUNOS: 32.0, Vendor.IOSXR: 60.0, Vendor.EOS: 30.0, Vendor.FRR: 30.0}
+MAX_RETRIES = 120  # repeated connection failures followed per session at most
 _SETTLE_S = 1.0  # a config change is committed and acted on about a second after the fault
 _ADJ_UP_S = 3.0  # a fresh IS-IS adjacency comes up a few hellos after the link
 _BGP_UP_S = 6.0  # and BGP after that
