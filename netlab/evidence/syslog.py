@@ -136,11 +136,14 @@ def syslog_lines(incident: Incident, changes: Changes | None = None, *,
     changes = changes if changes is not None else changes_of(incident)
     info = _routers(incident)
     out: list[SyslogLine] = []
+    now = incident.clock.now_minute
     for ev in build_timeline(incident, changes):
         r = info.get(ev.router)
         if r is None or (routers is not None and ev.router not in routers):
             continue
         minute = (ev.second + _jitter(ev.router)) / 60.0
+        if minute > now:
+            continue
         for line in format_event(r, ev, incident.clock.time(minute)):
             out.append(SyslogLine(minute, ev.router, r.vendor, line.severity, line.message,
                                   line.text))

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from netlab.engines.base import IPAddress
+from netlab.engines.base import IPAddress, SessionReason
 from netlab.evidence.clock import EPOCH
 from netlab.evidence.timeline import (
     BgpCause,
@@ -325,6 +325,10 @@ _FRR_BGP = {BgpCause.INTERFACE_DOWN: "Interface down", BgpCause.HOLD_TIME:
             BgpCause.DECONFIGURED: "Neighbor deleted",
             BgpCause.MAX_PREFIX: "Reached received prefix count"}
 
+_FRR_RESET = {SessionReason.REMOTE_AS_MISMATCH: "Remote AS changed",
+              SessionReason.UPDATE_SOURCE_MISMATCH: "Update source change",
+              SessionReason.PASSWORD_MISMATCH: "Password change"}
+
 
 def _frr(r: Router, ev: Event, when: datetime) -> list[tuple[int, str, str]]:
     booted = 3_000_000 + zlib.crc32(r.name.encode()) % 500_000  # seconds up at minute 0
@@ -352,8 +356,11 @@ def _frr(r: Router, ev: Event, when: datetime) -> list[tuple[int, str, str]]:
         who = f"{ev.neighbor}({host or 'Unknown'})"
         if ev.up:
             return [(6, "bgpd", f"[N9HHH-F8H1M] %ADJCHANGE: neighbor {who} in vrf default Up")]
+        why = _FRR_BGP.get(ev.cause, "Peer closed the session")
+        if ev.cause is BgpCause.CONFIG_CHANGE:
+            why = _FRR_RESET.get(ev.reason, why) if ev.reason else why
         return [(6, "bgpd", f"[PXVXG-TFNNT] %ADJCHANGE: neighbor {who} in vrf default Down "
-                            f"{_FRR_BGP.get(ev.cause, 'Peer closed the session')}")]
+                            f"{why}")]
     if isinstance(ev, NotificationEvent):
         if not r.profile.bgp_neighbor_changes:
             return []

@@ -36,6 +36,7 @@ takes), the shorter of both ends.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -135,6 +136,7 @@ class BgpEvent:
     cause: BgpCause
     code: int = 0  # the NOTIFICATION behind it, if any
     subcode: int = 0
+    reason: SessionReason | None = None  # the engine's reason, where a config change caused it
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,13 +368,22 @@ def _peer_side(ctx: _Ctx, c: SessionChange, all_changes: dict[tuple[str, IPAddre
 
 
 def _down(c: SessionChange, t: float, cause: BgpCause, code: int = 0, sub: int = 0) -> BgpEvent:
-    return BgpEvent(t, c.node, c.remote_ip, c.remote_as, c.local_as, False, cause, code, sub)
+    return BgpEvent(t, c.node, c.remote_ip, c.remote_as, c.local_as, False, cause, code, sub,
+                    c.reason)
 
 
 def _note(c: SessionChange, t: float, sent: bool, code: int, sub: int, data: bytes = b"",
           hold: float = 0.0) -> NotificationEvent:
     return NotificationEvent(t, c.node, c.remote_ip, c.remote_as, c.local_as, sent, code, sub,
                              data, hold)
+
+
+def _as_configured(ctx: _Ctx, c: SessionChange) -> SessionChange:
+    """``c`` with the remote AS the router's faulted config names (what it logs)."""
+    entry = _entry(ctx.incident.faulted.configs.get(c.node), c.remote_ip)
+    if entry is None or entry.remote_as == c.remote_as:
+        return c
+    return dataclasses.replace(c, remote_as=entry.remote_as)
 
 
 def _configured_side(ctx: _Ctx, c: SessionChange) -> Iterator[Event]:
@@ -411,7 +422,9 @@ def _retries(ctx: _Ctx, c: SessionChange, far: SessionChange | None, changed: bo
             return
         if c.reason is SessionReason.REMOTE_AS_MISMATCH:
             if changed:
-                peer_as = (far.local_as if far else c.remote_as) & 0xFFFF
+                known = _entry(ctx.base.get(c.node), c.remote_ip)
+                actual = far.local_as if far else known.remote_as if known else c.remote_as
+                peer_as = actual & 0xFFFF  # the AS its OPEN carries (2-byte field)
                 yield _note(c, t, True, 2, 2, peer_as.to_bytes(2, "big"))
             else:
                 yield _note(c, t, False, 2, 2)
@@ -459,8 +472,9 @@ def _bgp_events(ctx: _Ctx, changes: Iterable[SessionChange], offset: float | Non
             yield _down(c, t0, BgpCause.INTERFACE_DOWN)
             continue
         if offset is None and _entry_changed(ctx, c):
-            yield from _configured_side(ctx, c)
-            yield from _retries(ctx, c, far, changed=True)
+            mine = _as_configured(ctx, c)
+            yield from _configured_side(ctx, mine)
+            yield from _retries(ctx, mine, far, changed=True)
             continue
         peer_changed = far is not None and _entry_changed(ctx, far)
         deleted = (reason is SessionReason.NOT_CONFIGURED_ON_REMOTE
