@@ -448,3 +448,17 @@ def test_live_engine_refuses_questions_frr_cannot_answer() -> None:
         engine.traceroute(None, "a", "198.18.0.1")  # type: ignore[arg-type]
     with pytest.raises(EngineError, match="cannot answer linkUtilisation"):
         engine.link_utilisation(None)  # type: ignore[arg-type]
+
+
+def test_public_api_of_the_lab_is_pinned() -> None:
+    import netlab.engines.live
+    import netlab.lab
+    import netlab.lab.faults
+    import netlab.lab.lab
+
+    assert netlab.lab.__all__ == ["Lab", "RouterStatus", "wait_until"]
+    assert netlab.lab.lab.__all__ == ["Lab", "RouterStatus"]
+    assert netlab.engines.live.__all__ == ["LiveEngine"]
+    assert set(netlab.lab.faults.__all__) == {
+        "apply_failures", "degrade_link", "fail_linecard", "fail_link", "fail_node",
+        "fail_srlg", "flap_link", "push_config", "restore"}
