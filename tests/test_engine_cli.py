@@ -113,3 +113,12 @@ def test_bad_input_is_one_line_exit_2(snaps: tuple[Path, Path], args: list[str],
 def test_not_a_snapshot(tmp_path: Path) -> None:
     r = run(str(tmp_path), "routes")
     assert r.exit_code == 2 and r.output.startswith("netlab: error: ")
+
+
+def test_engine_option(snaps: tuple[Path, Path]) -> None:
+    r = run(str(snaps[0]), "routes", "--engine", "nosuch")
+    assert r.exit_code == 2 and "Invalid value for '--engine'" in r.output
+    one_line_error(run(str(snaps[0]), "--what-if", "node:p1", "--engine", "batfish"),
+                   "--what-if is answered by the embedded engine only")
+    r = run(str(snaps[0]), "layer3Edges", "--engine", "embedded", "--json")
+    assert json.loads(r.output)["engine"] == "embedded"
