@@ -77,42 +77,147 @@ def _metric(state: NetworkState, link: str, router: str) -> int:
     return isis.metric if isis is not None else 0
 
 
-def _hottest(obs: Observer, state: NetworkState) -> tuple[tuple[str, ...], float]:
+def _limits(obs: Observer) -> dict[tuple[str, ...], float]:
+    """The utilisation each link direction may run at: the congestion threshold, or what
+    it already ran at in the healthy network when that was more (an under-built link
+    is not the on-call engineer's to fix)."""
+    return {k: max(CONGESTED_PCT, pct) for k, (_, pct, _) in
+            obs.answers(obs.baseline).loads.items()}
+
+
+def _overload(obs: Observer, state: NetworkState) -> tuple[float, float]:
+    """How congested ``state`` is: the excess over each direction's limit (less 5 %)
+    summed over every link direction, then the worst excess (smaller is better)."""
     loads = obs.answers(obs.snapshot(state)).loads
-    key = max(loads, key=lambda k: (loads[k][1], k))
-    return key, loads[key][1]
+    limits = _limits(obs)
+    over = [pct - limits.get(k, CONGESTED_PCT) for k, (_, pct, _) in loads.items()]
+    return sum(max(0.0, x + 5) for x in over), max(over)
 
 
-def metric_search(obs: Observer, state: NetworkState, *, max_steps: int = 6
-                  ) -> list[ConfigEdit] | None:
-    """IS-IS metric raises that bring every link under :data:`CONGESTED_PCT`, or None.
+def _congested(obs: Observer, state: NetworkState) -> list[tuple[str, ...]]:
+    """Link directions above their limit (see :func:`_limits`), hottest first."""
+    loads = obs.answers(obs.snapshot(state)).loads
+    limits = _limits(obs)
+    hot = [k for k, (_, pct, _) in loads.items() if pct >= limits.get(k, CONGESTED_PCT)
+           and (k not in limits or pct > limits[k] + 0.5 or limits[k] == CONGESTED_PCT)]
+    return sorted(hot, key=lambda k: (-loads[k][1], k))
 
-    Greedy: while some link direction is congested, try raising the metric of
-    its sending end (and of both ends) 2, 4 or 10 times, and keep the change
-    that lowers the worst utilisation most.
+
+def _graph(state: NetworkState) -> Any:
+    """The IS-IS graph as configured: an edge per live link direction whose sending
+    interface runs IS-IS, weighted by that interface's metric."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    down = state.failures
+    for link in state.network.links.values():
+        if link.id in down.links_down or {link.a.router, link.b.router} & down.nodes_down:
+            continue
+        for end, other in ((link.a, link.b), (link.b, link.a)):
+            cfg = state.configs[end.router]
+            name = state.link_interface(link, end.router)
+            itf = next((i for i in cfg.interfaces if i.name == name), None)
+            if itf is not None and itf.isis is not None and itf.enabled:
+                graph.add_edge(end.router, other.router, weight=itf.isis.metric, link=link.id)
+    return graph
+
+
+def _ties(state: NetworkState, graph: Any, link_id: str, router: str) -> set[int]:
+    """Metrics for ``router``'s end of ``link_id`` at which the best path to some demand's
+    destination site ties the best path avoiding the link (and one more)."""
+    import networkx as nx
+
+    net = state.network
+    far = net.link(link_id).other(router).router
+    if not graph.has_edge(router, far):
+        return set()
+    now = graph[router][far]["weight"]
+    without = graph.copy()
+    without.remove_edge(router, far)
+    via_far = nx.single_source_dijkstra_path_length(graph, far)
+    avoid = nx.single_source_dijkstra_path_length(without, router)
+    out: set[int] = set()
+    for site in sorted({d.dst for d in net.demands}):
+        targets = [r.name for r in net.routers_with(site=site)]
+        through = min((via_far[t] for t in targets if t in via_far), default=None)
+        around = min((avoid[t] for t in targets if t in avoid), default=None)
+        if through is None or around is None:
+            continue
+        tie = now + around - (now + through)
+        if tie > now:
+            out |= {tie, tie + 1}
+    return out
+
+
+def _siblings(state: NetworkState, link_id: str, router: str) -> list[tuple[str, str]]:
+    """Every (link, sending router) between the same two sites in the same direction:
+    the link's twins in the other planes, which an operator costs out together."""
+    net = state.network
+    link = net.link(link_id)
+    here, there = net.routers[router].site, net.routers[link.other(router).router].site
+    out = []
+    for other in net.links.values():
+        for end, far in ((other.a, other.b), (other.b, other.a)):
+            if net.routers[end.router].site == here and net.routers[far.router].site == there \
+                    and here != there and other.id not in state.failures.links_down:
+                out.append((other.id, end.router))
+    return sorted(out)
+
+
+def _feeders(state: NetworkState, graph: Any, loads: dict[tuple[str, ...], Any],
+             link_id: str, router: str) -> list[tuple[str, str]]:
+    """The hot direction and the loaded directions that feed traffic into its sender."""
+    out = [(link_id, router)]
+    for x in sorted(graph.predecessors(router)) if router in graph else []:
+        lk = graph[x][router]["link"]
+        if lk != link_id and loads.get((lk, x), (0.0,))[0] > 0:
+            out.append((lk, x))
+    return out
+
+
+def metric_search(obs: Observer, state: NetworkState, *, max_steps: int = 6,
+                  spread: int = 2) -> list[ConfigEdit] | None:
+    """IS-IS metric changes that bring every link under :data:`CONGESTED_PCT`, or None.
+
+    Greedy: while some link direction is congested, take the ``spread``
+    hottest directions and the loaded directions feeding their senders, and
+    try each at the metrics where the best path to some demand's destination
+    ties the best path around it (traffic splits) or just loses (traffic
+    leaves), and at twice its metric — alone, and together with its twins
+    between the same two sites. Keep the change that lowers the total overload
+    most (then the worst utilisation).
     """
     edits: list[ConfigEdit] = []
     current = state
     for _ in range(max_steps):
-        (link, node), worst = _hottest(obs, current)
-        if worst < CONGESTED_PCT:
+        loads = obs.answers(obs.snapshot(current)).loads
+        ranked = _congested(obs, current)
+        if not ranked:
             return edits
-        other = current.network.link(link).other(node).router
-        best: tuple[float, NetworkState, list[ConfigEdit]] | None = None
-        for factor in (2, 4, 10):
-            for ends in ((node,), (node, other)):
-                step = [_metric_edit(current, link, r, min(DRAIN_METRIC, max(
-                    1, _metric(current, link, r)) * factor)) for r in ends]
-                trial = _set(current, step)
-                _, value = _hottest(obs, trial)
-                if best is None or value < best[0]:
-                    best = (value, trial, step)
-        if best is None or best[0] >= worst:
+        score = _overload(obs, current)
+        graph = _graph(current)
+        best: tuple[tuple[float, float], NetworkState, list[ConfigEdit]] | None = None
+        tried: set[tuple[tuple[str, str, int], ...]] = set()
+        for hot in ranked[:spread]:
+            for link, node in _feeders(current, graph, loads, hot[0], hot[1]):
+                now = _metric(current, link, node)
+                values = {now * 2} | _ties(current, graph, link, node)
+                for value in sorted(v for v in values if v != now and 0 < v <= DRAIN_METRIC):
+                    for ends in ([(link, node)], _siblings(current, link, node)):
+                        key = tuple(sorted((lk, r, value) for lk, r in ends))
+                        if key in tried:
+                            continue
+                        tried.add(key)
+                        step = [_metric_edit(current, lk, r, value) for lk, r in ends]
+                        trial = _set(current, step)
+                        result = _overload(obs, trial)
+                        if best is None or result < best[0]:
+                            best = (result, trial, step)
+        if best is None or best[0] >= score:
             return None
         current = best[1]
         edits = _merge(edits, best[2])
-    _, worst = _hottest(obs, current)
-    return edits if worst < CONGESTED_PCT else None
+    return None if _congested(obs, current) else edits
 
 
 def _merge(edits: list[ConfigEdit], new: list[ConfigEdit]) -> list[ConfigEdit]:
@@ -131,8 +236,7 @@ def derive_fix(obs: Observer, baseline: NetworkState, faulted: NetworkState,
     restore = diff_configs(faulted.configs, baseline.configs, _owned(faulted))
     fixed = _set(faulted, restore)
     if not faulted.failures.empty:
-        _, worst = _hottest(obs, fixed)
-        if worst < CONGESTED_PCT:
+        if not _congested(obs, fixed):
             return restore or None
         more = metric_search(obs, fixed)
         return None if more is None else restore + more
@@ -179,12 +283,27 @@ def derive_checks(obs: Observer, faulted: NetworkState, fp: Fingerprint,
                               {"all": {"established_status": "ESTABLISHED"}}))
             break
     if fp.congestion:
-        out.append(_check("no link runs at 95% or more", "linkUtilisation", {},
-                          {"none": {"utilisation_pct": {"ge": CONGESTED_PCT}}}))
+        out += _congestion_checks(obs, faulted)
     if fp.reachability:
         out.append(_check("every flow the healthy network delivered is delivered",
                           "differentialReachability", {}, {"count": 0}))
     out += _route_checks(obs, faulted, fp, routers)
+    return out
+
+
+def _congestion_checks(obs: Observer, faulted: NetworkState) -> list[dict[str, Any]]:
+    """No link at 95 % or more — or, where the healthy network already runs some link
+    that hot, each newly congested direction back under 95 %."""
+    base = obs.answers(obs.baseline).loads
+    if all(pct < CONGESTED_PCT for _, pct, _ in base.values()):
+        return [_check("no link runs at 95% or more", "linkUtilisation", {},
+                       {"none": {"utilisation_pct": {"ge": CONGESTED_PCT}}})]
+    out = []
+    for link, node in _congested(obs, faulted)[:2]:
+        if base.get((link, node), (0.0, 0.0, 0.0))[1] < CONGESTED_PCT:
+            out.append(_check(f"{node} -> {link} runs under 95%", "linkUtilisation",
+                              {"link": link, "node": node},
+                              {"all": {"utilisation_pct": {"lt": CONGESTED_PCT}}}))
     return out
 
 
