@@ -87,7 +87,7 @@ def scenario() -> None:
 @_guard
 def list_cmd(as_json: bool) -> None:
     """List the shipped drills."""
-    from netlab.scenario.drill import list_scenarios
+    from netlab.scenario.drill import list_scenarios, topology_path
     from netlab.scenario.schema import load_scenario
     from netlab.topology.files import load_network
 
@@ -95,13 +95,14 @@ def list_cmd(as_json: bool) -> None:
     backbones: dict[str, str] = {}
     for sid, path in list_scenarios().items():
         spec, _ = load_scenario(path)
-        if spec.topology not in backbones:
+        ref = str(topology_path(spec, path))
+        if ref not in backbones:
             try:
-                backbones[spec.topology] = load_network(spec.topology).backbone.value
+                backbones[ref] = load_network(ref).backbone.value
             except NetlabError:
-                backbones[spec.topology] = "?"
+                backbones[ref] = "?"
         rows.append({"id": sid, "title": spec.title, "topology": spec.topology,
-                     "backbone": backbones[spec.topology], "difficulty": spec.difficulty,
+                     "backbone": backbones[ref], "difficulty": spec.difficulty,
                      "skills": list(spec.skills), "time_limit_minutes":
                      spec.time_limit_minutes, "path": str(path)})
     if as_json:

@@ -36,6 +36,7 @@ __all__ = [
     "load_drill",
     "resolve_scenario",
     "state_snapshot",
+    "topology_path",
     "write_state",
 ]
 
@@ -137,7 +138,8 @@ def write_state(state: NetworkState, out: Path, *, overwrite: bool = False,
                           faults=_records(state, starts), overwrite=overwrite)
 
 
-def _topology_path(spec: ScenarioFile, path: Path) -> str | Path:
+def topology_path(spec: ScenarioFile, path: Path) -> str | Path:
+    """What ``spec.topology`` names: a shipped topology, or a file relative to ``path``."""
     ref = spec.topology
     if "/" in ref or ref.endswith((".yaml", ".yml")):
         candidate = Path(ref)
@@ -185,7 +187,7 @@ def build_drill(spec: ScenarioFile, path: Path, lines: LineMap | None = None, *,
     and error messages; ``lines`` gives their line numbers)."""
     lines = lines if lines is not None else LineMap()
     try:
-        network = load_network(_topology_path(spec, path))
+        network = load_network(topology_path(spec, path))
     except NetlabError as exc:
         raise ScenarioError(f"topology {spec.topology!r}: {exc}", path=path,
                             line=lines.line_of(("topology",))) from None
