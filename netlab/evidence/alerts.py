@@ -39,8 +39,9 @@ from typing import Any
 
 from netlab.evidence.changes import CRITICAL_PCT, Changes, changes_of
 from netlab.evidence.clock import RX_LOW_ALARM_DBM, RX_LOW_WARNING_DBM, OpticDecay
+from netlab.evidence.events import BgpEvent, Event, IsisEvent, LinkEvent
 from netlab.evidence.incident import Incident
-from netlab.evidence.timeline import BgpEvent, Event, IsisEvent, LinkEvent, build_timeline
+from netlab.evidence.timeline import build_timeline
 from netlab.model.naming import interface_name
 from netlab.model.types import Role
 

@@ -40,7 +40,7 @@ from datetime import datetime
 
 from netlab.engines.base import IPAddress, SessionReason
 from netlab.evidence.clock import EPOCH
-from netlab.evidence.timeline import (
+from netlab.evidence.events import (
     BgpCause,
     BgpEvent,
     Event,

@@ -1,4 +1,4 @@
-"""The incident's events, vendor-neutral: what each router experienced, and when.
+"""The incident's timeline: when each router experienced what (the rules of evidence).
 
 :func:`build_timeline` turns :class:`~netlab.evidence.changes.Changes` (what
 the engine says changed) into the events a router would notice, timed on the
@@ -40,13 +40,23 @@ import dataclasses
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from ipaddress import ip_address
 
 from netlab.engines.base import AdjacencyReason, AdjacencyState, IPAddress, SessionReason
 from netlab.evidence.changes import AdjacencyChange, Changes, SessionChange, TopologyChanges
 from netlab.evidence.clock import FlapCycle
+from netlab.evidence.events import (
+    BgpCause,
+    BgpEvent,
+    Event,
+    IsisCause,
+    IsisEvent,
+    LinkEvent,
+    MaxPrefixEvent,
+    Md5Event,
+    NotificationEvent,
+    RejectEvent,
+)
 from netlab.evidence.incident import Incident
 from netlab.model.device import BgpNeighbor, DeviceConfig, InterfaceConfig
 from netlab.model.naming import interface_name
@@ -76,123 +86,6 @@ MAX_RETRIES = 120  # repeated connection failures followed per session at most
 _SETTLE_S = 1.0  # a config change is committed and acted on about a second after the fault
 _ADJ_UP_S = 3.0  # a fresh IS-IS adjacency comes up a few hellos after the link
 _BGP_UP_S = 6.0  # and BGP after that
-
-
-class IsisCause(StrEnum):
-    INTERFACE_DOWN = "interface-down"
-    HOLD_TIME = "hold-time-expired"
-    THREE_WAY = "three-way-failed"
-    LOCAL_CONFIG = "local-config-change"
-    NEW = "new-adjacency"
-
-
-class BgpCause(StrEnum):
-    INTERFACE_DOWN = "interface-down"
-    HOLD_TIME = "hold-time-expired"
-    NOTIFICATION_SENT = "notification-sent"
-    NOTIFICATION_RECEIVED = "notification-received"
-    ADMIN_SHUTDOWN = "admin-shutdown"
-    CONFIG_CHANGE = "config-change"
-    DECONFIGURED = "neighbor-deleted"
-    MAX_PREFIX = "max-prefix"
-    UP = "established"
-
-
-@dataclass(frozen=True, slots=True)
-class LinkEvent:
-    """An interface going down or up; ``admin`` when shut on this router."""
-
-    second: float
-    router: str
-    interface: str
-    up: bool
-    admin: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class IsisEvent:
-    """An IS-IS adjacency going down or up on one end."""
-
-    second: float
-    router: str
-    interface: str
-    neighbor: str
-    neighbor_system_id: str
-    level: int
-    up: bool
-    cause: IsisCause
-
-
-@dataclass(frozen=True, slots=True)
-class BgpEvent:
-    """A BGP session going down or up on one side."""
-
-    second: float
-    router: str
-    neighbor: IPAddress
-    remote_as: int
-    local_as: int
-    up: bool
-    cause: BgpCause
-    code: int = 0  # the NOTIFICATION behind it, if any
-    subcode: int = 0
-    reason: SessionReason | None = None  # the engine's reason, where a config change caused it
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationEvent:
-    """A BGP NOTIFICATION sent to or received from a neighbor."""
-
-    second: float
-    router: str
-    neighbor: IPAddress
-    remote_as: int
-    local_as: int
-    sent: bool
-    code: int
-    subcode: int
-    data: bytes = b""
-    hold_s: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class MaxPrefixEvent:
-    """More prefixes received from a neighbor than its configured limit."""
-
-    second: float
-    router: str
-    neighbor: IPAddress
-    remote_as: int
-    local_as: int
-    count: int
-    limit: int
-
-
-@dataclass(frozen=True, slots=True)
-class Md5Event:
-    """A TCP segment dropped for a bad (or missing) TCP-MD5 signature."""
-
-    second: float
-    router: str
-    source: IPAddress
-    source_port: int
-    destination: IPAddress
-    destination_port: int
-    missing: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RejectEvent:
-    """A BGP connection refused because it came from an address with no neighbor entry."""
-
-    second: float
-    router: str
-    source: IPAddress
-    source_port: int
-
-
-Event = (LinkEvent | IsisEvent | BgpEvent | NotificationEvent | MaxPrefixEvent | Md5Event
-         | RejectEvent)
 
 
 # -- helpers ----------------------------------------------------------------------------------
