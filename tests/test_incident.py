@@ -103,3 +103,22 @@ def test_a_malformed_start_minute_is_reported_with_its_file(tmp_path: Path) -> N
     with pytest.raises(SnapshotError, match="start_minute") as err:
         load_incident(tmp_path / FAULTED_DIR, tmp_path / BASELINE_DIR)
     assert "state.json" in str(err.value)
+
+
+def test_public_api_is_pinned() -> None:
+    from netlab.evidence import alerts, changes, clock, events, incident, syslog, timeline
+    from netlab.evidence.incident import Incident
+
+    assert [f.name for f in dataclasses.fields(Incident)] == [
+        "baseline", "faulted", "state", "clock", "engine"]
+    assert callable(Incident.at)
+    assert set(incident.__all__) >= {"Incident", "build_incident", "load_incident",
+                                     "default_engine", "state_of"}
+    assert set(clock.__all__) >= {"SimClock", "FlapCycle", "OpticDecay", "EPOCH"}
+    assert set(alerts.__all__) == {"Alert", "AlertKind", "Severity", "alerts"}
+    assert set(syslog.__all__) >= {"SyslogLine", "syslog_lines", "render_log"}
+    assert set(events.__all__) <= set(timeline.__all__)
+    assert "compute_changes" in changes.__all__
+    for module in (alerts, changes, clock, events, incident, syslog, timeline):
+        for name in module.__all__:
+            assert hasattr(module, name), (module.__name__, name)
