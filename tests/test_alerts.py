@@ -185,3 +185,34 @@ def test_alert_json_is_plain(lab: FaultLab) -> None:
     assert data["id"] == a.id and data["severity"] == a.severity.value
     assert data["fired_at"].startswith("2026-03-14T02:13")
     assert isinstance(data["details"], dict)
+
+
+def test_lost_reachability_is_the_engines_differential_reachability(lab: FaultLab) -> None:
+    incident = lab.incident("classic-small", [("bgp-next-hop-self", {"router": "nyc1-pr1"})],
+                            now_minute=LATE)
+    lost = {(row.flow.ingress_node, str(row.flow.dst_ip)) for row in
+            incident.engine.differential_reachability(incident.faulted, incident.baseline)
+            if any(t.disposition.success for t in row.reference_traces)
+            and not all(t.disposition.success for t in row.snapshot_traces)}
+    fired = [a for a in alerts(incident) if a.kind is AlertKind.REACHABILITY_LOSS]
+    assert fired and all(a.severity is Severity.CRITICAL for a in fired)
+    assert {(a.device, dict(a.details)["destination"]) for a in fired} <= lost
+    assert all("peer1" in a.summary for a in fired)
+
+
+def test_denied_routes_page_on_the_session_that_lost_them(lab: FaultLab) -> None:
+    deny = {"router": "nyc1-pr1", "neighbor": "198.18.64.29"}
+    incident = lab.incident("classic-small", [("bgp-import-deny", deny)], now_minute=LATE)
+    fired = [a for a in alerts(incident) if a.kind is AlertKind.BGP_PREFIXES_DROPPED]
+    assert [(a.device, a.severity, dict(a.details)["after"]) for a in fired] == [
+        ("nyc1-pr1", Severity.MAJOR, "0")]
+    assert not [a for a in alerts(incident) if a.kind is AlertKind.BGP_SESSION_DOWN]
+
+
+def test_a_conduit_cut_on_express_pages_in_every_plane_it_crosses(lab: FaultLab) -> None:
+    incident = lab.incident("express-small", [("srlg-cut", {"srlg": "cdt-prn1-frc1"})],
+                            now_minute=LATE)
+    down = {a.device for a in alerts(incident) if a.kind is AlertKind.ISIS_ADJACENCY_DOWN}
+    planes = {incident.network.routers[d].plane for d in down}
+    assert planes == {0, 1, 2, 3}
+    assert down == {f"{site}-ebb{p}" for site in ("prn1", "frc1") for p in range(4)}
