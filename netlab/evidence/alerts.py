@@ -119,8 +119,8 @@ class _Draft:
 
 
 def _start_s(incident: Incident) -> float:
-    starts = [incident.fault_start(i) for i in range(len(incident.faults))]
-    return 60.0 * min(starts, default=0.0)
+    """Seconds: when the snapshot's changes (reachability, RIBs, load) begin."""
+    return 60.0 * incident.first_change_minute
 
 
 def _from_events(events: Iterable[Event], flapping: set[tuple[str, str]]) -> Iterator[_Draft]:

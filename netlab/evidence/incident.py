@@ -89,6 +89,22 @@ class Incident:
         """The minute fault number ``index`` (in :attr:`faults` order) starts."""
         return self.clock.start_of(index)
 
+    def static_faults(self) -> tuple[tuple[int, FaultRecord], ...]:
+        """(index, record) of the faults the faulted snapshot shows.
+
+        Time-varying faults (a flapping link, a degrading optic) leave the snapshot
+        as it was; their evidence comes from the clock.
+        """
+        from netlab.faults import CATALOGUE
+
+        return tuple((i, f) for i, f in enumerate(self.faults)
+                     if f.type not in CATALOGUE or not CATALOGUE[f.type].time_varying)
+
+    @property
+    def first_change_minute(self) -> float:
+        """When the earliest fault the snapshot shows starts (0 if there is none)."""
+        return min((self.fault_start(i) for i, _ in self.static_faults()), default=0.0)
+
     @property
     def flaps(self) -> tuple[FlapCycle, ...]:
         """Every flapping link (link-flap faults), with its cycle."""

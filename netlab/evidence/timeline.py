@@ -110,11 +110,9 @@ class _Ctx:
     def start(self, routers: Iterable[str] = (), links: Iterable[str] = ()) -> float:
         """Seconds: the start of the earliest fault located at these routers or links."""
         rs, ls = set(routers), set(links)
-        starts = [self.incident.fault_start(i) for i, f in enumerate(self.incident.faults)
+        starts = [self.incident.fault_start(i) for i, f in self.incident.static_faults()
                   if rs & set(f.location.routers) or ls & set(f.location.links)]
-        if not starts:
-            starts = [self.incident.fault_start(i) for i in range(len(self.incident.faults))]
-        return 60.0 * (min(starts) if starts else 0.0)
+        return 60.0 * (min(starts) if starts else self.incident.first_change_minute)
 
     def link_of(self, router: str, interface: str) -> str | None:
         vendor = self.base[router].vendor
@@ -222,7 +220,8 @@ def _isis_events(ctx: _Ctx, changes: Iterable[AdjacencyChange], offset: float | 
         remote_vendor = ctx.vendor(c.remote_node) if c.remote_node in ctx.base else None
         hold = ISIS_HOLD_S[remote_vendor] if remote_vendor else 30.0
         if offset is not None or c.reason in _LINK_REASONS:
-            cause, t = IsisCause.INTERFACE_DOWN, t0
+            shut = c.reason is AdjacencyReason.INTERFACE_ADMIN_DOWN and offset is None
+            cause, t = IsisCause.INTERFACE_DOWN, t0 + (_SETTLE_S if shut else 0.0)
         elif _isis_changed(ctx, c.node, c.interface) and c.reason not in (
                 AdjacencyReason.AUTH_MISMATCH, AdjacencyReason.MTU_MISMATCH):
             cause, t = IsisCause.LOCAL_CONFIG, t0 + _SETTLE_S
