@@ -216,3 +216,13 @@ def test_a_conduit_cut_on_express_pages_in_every_plane_it_crosses(lab: FaultLab)
     planes = {incident.network.routers[d].plane for d in down}
     assert planes == {0, 1, 2, 3}
     assert down == {f"{site}-ebb{p}" for site in ("prn1", "frc1") for p in range(4)}
+
+
+def test_changes_are_timed_by_the_fault_the_snapshot_shows(lab: FaultLab) -> None:
+    params = lab.picked("classic-small", "isis-metric")
+    herring = {"link": "lon1-bb1--lon1-pr1", "router": "lon1-pr1", "loss": 2.0, "growth": 1.0}
+    assert params is not None
+    incident = lab.incident("classic-small", [("optic-degrade", herring, 0.0),
+                                              ("isis-metric", params, 3.0)], now_minute=LATE)
+    util = [a for a in alerts(incident) if a.kind is AlertKind.LINK_UTILISATION]
+    assert util and all(a.fired_minute == pytest.approx(3.0 + 6.0) for a in util)

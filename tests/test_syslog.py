@@ -195,3 +195,16 @@ def test_an_operator_turning_on_frr_logging_gets_adjacency_and_neighbor_lines(
     assert "%NOTIFICATION: sent to neighbor 198.18.0.6 2/2 (OPEN Message Error/Bad Peer AS) " \
            "2 bytes fd e8" in of(lines, "nyc1-pr1")
     assert "%NOTIFICATION: received from neighbor 198.18.0.3 2/2" in of(lines, "lon1-bb1")
+
+
+def test_a_shut_port_goes_down_with_its_commit_on_both_ends(lab: FaultLab) -> None:
+    incident = lab.incident("classic-small", [("interface-admin-down", {
+        "router": "nyc1-bb1", "link": LINK})])
+    lines = syslog_lines(incident)
+    shut = of(lines, "nyc1-bb1")
+    assert "ifAdminStatus down(2), ifOperStatus down(2)" in shut
+    assert "ifAdminStatus up(1), ifOperStatus down(2)" in of(lines, "lon1-bb1")
+    for router in ENDS:
+        mine = [s for s in lines if s.router == router]
+        assert "SNMP_TRAP_LINK_DOWN" in mine[0].message
+        assert int(mine[-1].minute * 60) == int(mine[0].minute * 60) == 1
