@@ -174,14 +174,16 @@ def check_cmd(targets: tuple[str, ...], all_: bool, engine_name: str) -> None:
     engine = _engine()
     errors = 0
     total = time.perf_counter()
-    for target in _targets(targets, all_):
+    chosen = _targets(targets, all_)
+    for target in chosen:
         t0 = time.perf_counter()
         try:
             drill = load_drill(target)
             findings = check_drill(drill, engine, batfish=engine_name == "batfish")
         except NetlabError as exc:
-            click.echo(f"{exc}")
-            click.echo(f"FAIL  {target}")
+            if len(chosen) == 1:
+                raise  # one drill: its error alone, as 'netlab: error: file:line: what'
+            click.echo(str(exc))
             errors += 1
             continue
         bad = [f for f in findings if f.level is Level.ERROR]
@@ -190,8 +192,9 @@ def check_cmd(targets: tuple[str, ...], all_: bool, engine_name: str) -> None:
         errors += bool(bad)
         status = "FAIL" if bad else "ok  "
         click.echo(f"{status}  {drill.spec.id}  ({time.perf_counter() - t0:.1f} s)")
-    click.echo(f"{'FAILED' if errors else 'all sound'}: checked in "
-               f"{time.perf_counter() - total:.1f} s")
+    if len(chosen) > 1:
+        click.echo(f"{'FAILED' if errors else 'all sound'}: {len(chosen)} drills checked in "
+                   f"{time.perf_counter() - total:.1f} s, {errors} unsound")
     if errors:
         sys.exit(2)
 

@@ -169,7 +169,14 @@ class Observer:
         self._snaps: dict[int, tuple[NetworkState, Snapshot]] = {}
         self._answers: dict[int, Answers] = {}
         self._changes: dict[tuple[int, tuple[str, ...]], Any] = {}
-        self.baseline = self.snapshot(baseline)
+        shared = _shared_baseline(engine, baseline)
+        if shared is None:
+            self.baseline = self.snapshot(baseline)
+            _BASELINES.setdefault((id(engine), baseline.network.name), []).append(
+                (engine, baseline, self.baseline, self.answers(self.baseline)))
+        else:
+            self.baseline = shared[0]
+            self._answers[id(shared[0])] = shared[1]
         self._base_layer1 = set(self.baseline.layer1)
 
     def _unchanged(self, state: NetworkState) -> bool:
@@ -270,6 +277,24 @@ class Observer:
 
         incident, changes = self.incident(state, snap, starts, minute)
         return alerts(incident, changes)
+
+
+_BASELINES: dict[tuple[int, str], list[tuple[Engine, NetworkState, Snapshot, Answers]]] = {}
+"""Baselines already asked about, per engine and network name: drills on the same
+topology share one baseline's answers (``check --all`` asks about 26 drills on 3)."""
+_MAX_SHARED = 8
+
+
+def _shared_baseline(engine: Engine, baseline: NetworkState) -> tuple[Snapshot, Answers] | None:
+    entries = _BASELINES.get((id(engine), baseline.network.name), [])
+    for known_engine, state, snap, answers in entries:
+        if known_engine is engine and (state is baseline or (
+                state.failures == baseline.failures and state.network == baseline.network
+                and state.configs == baseline.configs)):
+            return snap, answers
+    if len(entries) >= _MAX_SHARED:
+        entries.pop(0)
+    return None
 
 
 def _states(before: dict[Key, str], after: dict[Key, str]) -> frozenset[Key]:

@@ -9,8 +9,8 @@
     D/.netlab/drill.json  the drill id, its file and the start time
     D/.netlab/faulted/    the faulted snapshot as started, for reference
 
-Neither the answer key, the reference fix nor the baseline (whose configs
-would give the fix away) is written. ``netlab scenario grade D`` parses the
+Neither the answer key, the reference fix, the fault records nor the baseline
+(whose configs would give the fix away) is written. ``netlab scenario grade D`` parses the
 trainee's configs over the faulted network's physical state, reads
 ``answer.yaml`` and scores the attempt with :func:`~netlab.scenario.grading.grade`;
 it only ever adds to ``.netlab/attempts.jsonl``. ``start`` refuses a directory
@@ -33,10 +33,10 @@ from netlab.faults import NetworkState
 from netlab.model.device import DeviceConfig
 from netlab.parse import parse_file
 from netlab.scenario.checks import run_checks
-from netlab.scenario.drill import Drill, load_drill, write_state
+from netlab.scenario.drill import Drill, load_drill
 from netlab.scenario.fingerprint import EVIDENCE_MINUTE, Observer
 from netlab.scenario.grading import Diagnosis, Grade, grade, impact_rate, load_answer
-from netlab.snapshot import CONFIGS_DIR
+from netlab.snapshot import CONFIGS_DIR, write_snapshot
 from netlab.snapshot.layout import Snapshot
 
 __all__ = [
@@ -120,7 +120,9 @@ def start_workspace(drill: Drill, root: Path, engine: Engine, *,
         raise ScenarioError("directory is not empty; refusing to start a drill in it "
                             "(nothing in it was changed)", path=root)
     started = now or _now()
-    faulted = write_state(drill.faulted, root / _FAULTED, starts=drill.starts)
+    # Without its fault records: they name the root cause, and the trainee can read this.
+    faulted = write_snapshot(drill.network, drill.faulted.configs, root / _FAULTED,
+                             failures=drill.faulted.failures)
     configs = root / CONFIGS_DIR
     configs.mkdir()
     for cfg in sorted((faulted / CONFIGS_DIR).glob("*.cfg")):
