@@ -122,3 +122,11 @@ def test_engine_option(snaps: tuple[Path, Path]) -> None:
                    "--what-if is answered by the embedded engine only")
     r = run(str(snaps[0]), "layer3Edges", "--engine", "embedded", "--json")
     assert json.loads(r.output)["engine"] == "embedded"
+
+
+def test_reachability_lists_failures_by_default(snaps: tuple[Path, Path]) -> None:
+    good = snaps[0]
+    assert json.loads(run(str(good), "reachability", "--json").output)["rows"] == []
+    rows = json.loads(run(str(good), "reachability", "--disposition", "ANY", "--json",
+                          "--src", "bb3").output)["rows"]
+    assert rows and {r["Flow"]["ingress_node"] for r in rows} == {"bb3"}

@@ -97,12 +97,15 @@ def _params(q: Question, nodes: Sequence[str], remote: Sequence[str], prefix: st
             p["sources"] = [src] if src else list(nodes)
         if dsts:
             p["destinations"] = list(dsts)
-    if dispositions and q is Question.REACHABILITY:
-        try:
-            p["dispositions"] = [FlowDisposition(d.upper()) for d in dispositions]
-        except ValueError:
-            valid = ", ".join(d.value for d in FlowDisposition)
-            raise EngineError(f"unknown disposition; valid: {valid}") from None
+    if q is Question.REACHABILITY:
+        if not dispositions:  # by default, what fails: all pairs would be millions of rows
+            p["dispositions"] = [d for d in FlowDisposition if not d.success]
+        elif [d.upper() for d in dispositions] != ["ANY"]:
+            try:
+                p["dispositions"] = [FlowDisposition(d.upper()) for d in dispositions]
+            except ValueError:
+                valid = ", ".join(d.value for d in FlowDisposition)
+                raise EngineError(f"unknown disposition; valid: {valid}, ANY") from None
     return p
 
 
@@ -181,7 +184,8 @@ def _what_if_tables(w: WhatIf, limit: int) -> None:
 @click.option("--src", help="traceroute: the starting node; reachability: one source.")
 @click.option("--dst", "dsts", multiple=True, help="Destination address or prefix (repeatable).")
 @click.option("--disposition", "dispositions", multiple=True,
-              help="reachability: only flows ending so (e.g. NO_ROUTE; repeatable).")
+              help="reachability: only flows ending so (e.g. NO_ROUTE; repeatable; ANY for "
+                   "every flow). Default: the failing ones.")
 @click.option("--reference", type=click.Path(file_okay=False, path_type=Path),
               help="differentialReachability: the snapshot to compare against.")
 @click.option("--what-if", "what_if", help="link:ID, node:NAME or srlg:NAME.")

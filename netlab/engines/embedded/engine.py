@@ -312,11 +312,10 @@ class EmbeddedEngine:
         srcs, dsts = self._flows(a, sources, destinations)
         want = set(dispositions) if dispositions is not None else None
         rows = []
+        idx = [a.inv.index[s] for s in srcs]
         for dst in dsts:
             graph = ForwardingGraph(a.inv, a.fib, dst)
-            for s in srcs:
-                i = a.inv.index[s]
-                disp = graph.dispositions(i)
+            for s, i, disp in zip(srcs, idx, graph.dispositions_of(idx), strict=True):
                 if want is not None and not disp & want:
                     continue
                 flow = _Flow(s, source_ip(a.inv, s, dst.version), dst)
@@ -332,13 +331,13 @@ class EmbeddedEngine:
         a, b = self.analysis(snapshot), self.analysis(reference)
         srcs, dsts = self._flows(a, sources, destinations)
         rows = []
+        both = [s for s in srcs if s in b.inv.index]
+        ia, ib = [a.inv.index[s] for s in both], [b.inv.index[s] for s in both]
         for dst in dsts:
             ga, gb = ForwardingGraph(a.inv, a.fib, dst), ForwardingGraph(b.inv, b.fib, dst)
-            for s in srcs:
-                if s not in b.inv.index:
-                    continue
-                i, j = a.inv.index[s], b.inv.index[s]
-                if ga.dispositions(i) == gb.dispositions(j):
+            da, db = ga.dispositions_of(ia), gb.dispositions_of(ib)
+            for s, i, j, x, y in zip(both, ia, ib, da, db, strict=True):
+                if x == y:
                     continue
                 flow = _Flow(s, source_ip(a.inv, s, dst.version), dst)
                 ra, rb = ga.result(i, flow), gb.result(j, flow)

@@ -176,6 +176,17 @@ class ForwardingGraph:
         self._explore(node)
         return self._disp[node]
 
+    def dispositions_of(self, nodes: list[int]) -> list[frozenset[FlowDisposition]]:
+        """:meth:`dispositions` of many ingress nodes (one numpy pass on the shortcut)."""
+        if not self._shortcut:
+            return [self.dispositions(n) for n in nodes]
+        cost = self.fib.cost_column(self.dst)[np.array(nodes, dtype=np.int64)]
+        ok, bad = frozenset({FlowDisposition.ACCEPTED}), frozenset({FlowDisposition.NO_ROUTE})
+        dead = frozenset({FlowDisposition.NEIGHBOR_UNREACHABLE})
+        names = self.inv.names
+        return [dead if names[n] in self.inv.dead else ok if np.isfinite(c) else bad
+                for n, c in zip(nodes, cost.tolist(), strict=True)]
+
     def _shortcut_disposition(self, node: int) -> FlowDisposition:
         name = self.inv.names[node]
         if not self.inv.alive(name):

@@ -30,7 +30,7 @@ from netlab.engines.embedded.inventory import Inventory
 from netlab.engines.embedded.spf import Graph, Spf, solve
 from netlab.model.device import IsisLevel
 
-__all__ = ["IsisLevelGraph", "IsisRib", "IsisRoute", "build_level"]
+__all__ = ["IsisLevelGraph", "IsisRib", "IsisRoute", "build_level", "hop_order"]
 
 FloatArray = NDArray[np.float64]
 _PROCESS_LEVELS = {IsisLevel.L1: {1}, IsisLevel.L2: {2}, IsisLevel.L1L2: {1, 2}}
@@ -82,6 +82,7 @@ class IsisRib:
         # ``advertisers``: who has the prefix on an own interface (no IS-IS route there)
         self.adverts: dict[int, dict[IPNetwork, list[tuple[int, int]]]] = {1: {}, 2: {}}
         self._columns: dict[tuple[int, tuple[tuple[int, int], ...]], FloatArray] = {}
+        self._edge_hops: dict[tuple[int, int], list[NextHop]] = {}
         self._advertise()
 
     # -- advertisements ----------------------------------------------------------------------
@@ -190,23 +191,41 @@ class IsisRib:
             if not adv or lg is None:
                 continue
             spf = lg.spf
-            costs = [(spf.dist[node, a] + m, a) for a, m in adv]
-            best = min(c for c, _ in costs)
-            if not np.isfinite(best):
-                continue
-            edges: set[int] = set()
-            for c, a in costs:
-                if c == best:
-                    edges.update(int(e) for e in spf.next_hop_edges(node, a))
-            hops = tuple(sorted({self._next_hop(lg, e, prefix) for e in edges}, key=str))
+            row = spf.dist[node]
+            if len(adv) == 1:
+                a, m = adv[0]
+                best = float(row[a]) + m
+                if best == np.inf:
+                    continue
+                edges = spf.next_hop_edges(node, a).tolist()
+            else:
+                costs = [(float(row[a]) + m, a) for a, m in adv]
+                best = min(c for c, _ in costs)
+                if best == np.inf:
+                    continue
+                found: set[int] = set()
+                for c, a in costs:
+                    if c == best:
+                        found.update(spf.next_hop_edges(node, a).tolist())
+                edges = sorted(found)
+            hops = self._hops(lvl, prefix.version)
             proto = RoutingProtocol.ISIS_L1 if lvl == 1 else RoutingProtocol.ISIS_L2
-            return IsisRoute(prefix, proto, int(best), hops, tuple(sorted(edges)), lvl)
+            return IsisRoute(prefix, proto, int(best),
+                             tuple(sorted((hops[e] for e in edges), key=hop_order)),
+                             tuple(edges), lvl)
         return None
 
-    def _next_hop(self, lg: IsisLevelGraph, edge: int, prefix: IPNetwork) -> NextHop:
-        adj = lg.adjacencies[edge]
-        ip = self.inv.interface_address((adj.remote, adj.remote_interface), prefix.version)
-        return NextHop(ip=ip, interface=adj.interface)
+    def _hops(self, level: int, version: int) -> list[NextHop]:
+        """The next hop of every edge of a level, for one address family (built once)."""
+        key = (level, version)
+        got = self._edge_hops.get(key)
+        if got is None:
+            lg = self.levels[level]
+            got = self._edge_hops[key] = [
+                NextHop(ip=self.inv.interface_address((adj.remote, adj.remote_interface),
+                                                      version), interface=adj.interface)
+                for adj in lg.adjacencies]
+        return got
 
     def routes_of(self, node: int) -> list[IsisRoute]:
         """Every IS-IS route of ``node`` (vectorised cost screen, then exact next hops)."""
@@ -228,3 +247,7 @@ class IsisRib:
                     return True
         return False
 
+
+def hop_order(h: NextHop) -> tuple[str, int]:
+    """The order next hops are listed in: interface, then address."""
+    return (h.interface or "", int(h.ip) if h.ip is not None else 0)

@@ -35,7 +35,7 @@ from netlab.engines.base import (
 )
 from netlab.engines.embedded.analysis import Analysis, analyse
 from netlab.engines.embedded.inventory import Port
-from netlab.engines.embedded.isis_rib import IsisLevelGraph
+from netlab.engines.embedded.isis_rib import IsisLevelGraph, hop_order
 from netlab.engines.embedded.spf import SpfDelta, without
 from netlab.engines.embedded.utilisation import route_demands, utilisation_rows
 from netlab.errors import EngineError
@@ -277,7 +277,8 @@ class _LevelDelta:
             ip = self.a.inv.interface_address((adj.remote, adj.remote_interface), p.version)
             hops.append(NextHop(ip=ip, interface=adj.interface))
         proto = RoutingProtocol.ISIS_L1 if self.lg.level == 1 else RoutingProtocol.ISIS_L2
-        return IsisRouteRow(self.a.inv.names[s], p, proto, tuple(sorted(hops, key=str)), metric)
+        return IsisRouteRow(self.a.inv.names[s], p, proto, tuple(sorted(hops, key=hop_order)),
+                            metric)
 
 
 def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
