@@ -157,12 +157,20 @@ class IsisRib:
 
     def cost_column(self, prefix: IPNetwork) -> FloatArray:
         """IS-IS metric of every node's route to ``prefix`` (inf = none; L1 before L2)."""
-        out = np.full(len(self.inv.names), np.inf)
-        for lvl in (2, 1):
-            adv = self.adverts[lvl].get(prefix)
-            if adv:
-                col = self._column(lvl, tuple(adv))
-                out = np.where(np.isfinite(col), col, out)
+        l1 = self.adverts[1].get(prefix)
+        l2 = self.adverts[2].get(prefix)
+        if l2 and not l1 and 2 in self.levels:  # the backbone's case: level 2 only
+            if len(l2) == 1:
+                a, m = l2[0]
+                out = self.levels[2].spf.dist[:, a] + m
+            else:
+                out = self._column(2, tuple(l2)).copy()
+        else:
+            out = np.full(len(self.inv.names), np.inf)
+            for lvl, adv in ((2, l2), (1, l1)):
+                if adv:
+                    col = self._column(lvl, tuple(adv))
+                    out = np.where(np.isfinite(col), col, out)
         for a in self.advertisers.get(prefix, ()):
             out[a] = np.inf
         return out
