@@ -7,6 +7,7 @@ every key saying what it means and what to change.
 
 from __future__ import annotations
 
+import re
 from random import Random
 
 from netlab.engines.base import Engine
@@ -77,9 +78,10 @@ def scaffold_text(draft: Draft, command: str) -> str:
     """The scaffold as YAML, a comment above every top-level key."""
     out = [f"# A drill scaffolded by '{command}'.",
            "# Edit it, then prove it sound with 'netlab scenario check FILE'.",
-           "# docs/authoring.md explains every key.", ""]
-    for key, value in draft.data.items():
-        out.append("".join(f"# {line}\n" for line in COMMENTS.get(key, [])))
-        out.append(dump_scenario({key: value}))
-        out.append("\n")
-    return "".join(out).rstrip() + "\n"
+           "# docs/authoring.md explains every key."]
+    for line in dump_scenario(draft.data).splitlines():
+        key = re.match(r"^([a-z_]+):", line)
+        if key is not None:
+            out += ["", *(f"# {c}" for c in COMMENTS.get(key.group(1), []))]
+        out.append(line)
+    return "\n".join(out) + "\n"
