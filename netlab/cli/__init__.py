@@ -48,9 +48,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from netlab.cli import analyze, engine, fault, lab, render, topology
+    from netlab.cli import analyze, engine, fault, lab, progress, render, topology
 
-    for module in (topology, lab, render, fault, engine, analyze):
+    for module in (topology, lab, render, fault, engine, analyze, progress):
         for command in module.COMMANDS:
             cli.add_command(command)
     from netlab.cli.scenario import scenario  # its extensions (the console's run) attach to it
