@@ -34,3 +34,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=live_reason))
         if batfish_reason and "batfish" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=batfish_reason))
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test's attempt history and debriefs out of the user's data directory
+    (``netlab scenario grade`` and ``run`` record attempts there)."""
+    if "NETLAB_DATA_DIR" not in os.environ:
+        monkeypatch.setenv("NETLAB_DATA_DIR", str(tmp_path_factory.mktemp("netlab-data")))
