@@ -41,5 +41,4 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test's attempt history and debriefs out of the user's data directory
     (``netlab scenario grade`` and ``run`` record attempts there)."""
-    if "NETLAB_DATA_DIR" not in os.environ:
-        monkeypatch.setenv("NETLAB_DATA_DIR", str(tmp_path_factory.mktemp("netlab-data")))
+    monkeypatch.setenv("NETLAB_DATA_DIR", str(tmp_path_factory.mktemp("netlab-data")))
