@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,27 @@ def test_a_deleted_config_is_named(started: tuple[Drill, Path], tmp_path: Path) 
 def test_grading_a_directory_that_is_no_workspace(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="not a drill workspace"):
         grade_workspace(tmp_path, ENGINE)
+
+
+def test_grading_does_not_teach_the_answer_while_the_drill_runs(
+        started: tuple[Drill, Path]) -> None:
+    drill, ws = started
+    answer = ws / ANSWER_FILE
+    original = answer.read_text(encoding="utf-8")
+    key = drill.spec.answer
+    answer.write_text("root_cause: isis-passive\nlocation: {router: cln1-bb1}\n",
+                      encoding="utf-8")
+    try:
+        running = grade_workspace(ws, ENGINE)
+        shown = json.dumps(running.to_json())
+        assert not running.revealed
+        assert key.root_cause not in shown and str(key.location.router) not in shown
+        assert "neither the root cause nor the place" in shown
+        started_at = Workspace.load(ws).started
+        late = grade_workspace(ws, ENGINE, now=started_at + timedelta(
+            minutes=drill.spec.time_limit_minutes))
+        assert late.revealed and key.root_cause in json.dumps(late.to_json())
+        assert all(name == c.name for (name, _, _), c in zip(late.checks(), late.grade.checks,
+                                                              strict=True))
+    finally:
+        answer.write_text(original, encoding="utf-8")

@@ -290,34 +290,44 @@ def grade_cmd(directory: Path, as_json: bool) -> None:
     from netlab.scenario.workspace import grade_workspace
 
     attempt = grade_workspace(directory, _engine())
-    _history(attempt)
     if as_json:
         echo_json(attempt.to_json())
-        return
+    else:
+        _print_grade(attempt)
+    _history(attempt)
+
+
+def _print_grade(attempt: Any) -> None:
     g = attempt.grade
     table = Table(title=f"{attempt.drill.spec.id}: {g.score}/100", title_justify="left")
     for col, just in (("part", "left"), ("points", "right"), ("of", "right"),
                       ("why", "left")):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
-    for item in g.items:
+    for item in attempt.items():
         table.add_row(item.part, f"{item.points:.1f}", f"{item.max_points:.0f}", item.reason)
     out = console()
     out.print(table)
-    for c in g.checks:
-        out.print(f"  {'PASS' if c.passed else 'FAIL'}  {c.name}: {c.detail}", markup=False)
+    for name, passed, detail in attempt.checks():
+        out.print(f"  {'PASS' if passed else 'FAIL'}  {name}: {detail}", markup=False)
     for broken in g.collateral:
         out.print(f"  BROKE {broken}", markup=False)
     out.print(f"score {g.score}/100 after {attempt.minutes:.1f} min")
 
 
 def _history(attempt: Any) -> None:
-    """Append the attempt to the trainee's history when the history module exists."""
+    """Append the attempt to the trainee's history when the history module exists; a
+    history that cannot be written is a warning, never a lost grade."""
     if importlib.util.find_spec("netlab.scenario.history") is None:
         return
     history = importlib.import_module("netlab.scenario.history")
     record = getattr(history, "record_attempt", None)
-    if callable(record):
+    if not callable(record):
+        return
+    try:
         record(attempt)
+    except (NetlabError, OSError) as exc:
+        click.echo(f"netlab: warning: the attempt was not added to the history: {exc}",
+                   err=True)
 
 
 def load_extensions() -> None:

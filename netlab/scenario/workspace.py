@@ -35,7 +35,14 @@ from netlab.parse import parse_file
 from netlab.scenario.checks import run_checks
 from netlab.scenario.drill import Drill, load_drill
 from netlab.scenario.fingerprint import EVIDENCE_MINUTE, Observer
-from netlab.scenario.grading import Diagnosis, Grade, grade, impact_rate, load_answer
+from netlab.scenario.grading import (
+    Diagnosis,
+    Grade,
+    ScoreItem,
+    grade,
+    impact_rate,
+    load_answer,
+)
 from netlab.snapshot import CONFIGS_DIR, write_snapshot
 from netlab.snapshot.layout import Snapshot
 
@@ -248,7 +255,14 @@ def write_evidence(obs: Observer, drill: Drill, snap: Snapshot, folder: Path
 # -- grading -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Attempt:
-    """One grading of a workspace."""
+    """One grading of a workspace.
+
+    While the drill is running (less than its time limit since ``start``) a
+    grade must not teach the answer: :attr:`revealed` is False and
+    :meth:`items` / :meth:`checks` / :meth:`to_json` say how the diagnosis
+    scored without naming the answer key, and name only the checks that pass.
+    Once the time limit is over everything is shown.
+    """
 
     workspace: Workspace
     drill: Drill
@@ -257,11 +271,43 @@ class Attempt:
     minutes: float
     mitigated: bool
 
+    @property
+    def revealed(self) -> bool:
+        return self.minutes >= self.drill.spec.time_limit_minutes
+
+    def items(self) -> list[ScoreItem]:
+        """The score items, the diagnosis reason redacted while the drill runs."""
+        if self.revealed:
+            return list(self.grade.items)
+        out = []
+        for item in self.grade.items:
+            if item.part != "diagnosis" or self.answer is None:
+                out.append(item)
+                continue
+            verdict = ("right root cause at the right place" if item.points == item.max_points
+                       else "one of root cause and place is right" if item.points > 0
+                       else "neither the root cause nor the place is right")
+            out.append(ScoreItem(item.part, item.points, item.max_points,
+                                 f"{verdict} (the key is shown once the time limit is over)"))
+        return out
+
+    def checks(self) -> list[tuple[str, bool, str]]:
+        """(name, passed, detail) of every check; failing ones unnamed while the drill runs."""
+        return [(c.name, c.passed, c.detail) if c.passed or self.revealed else
+                (f"check {i + 1}", False, "still failing")
+                for i, c in enumerate(self.grade.checks)]
+
     def to_json(self) -> dict[str, Any]:
+        data = self.grade.to_json()
+        data["items"] = [{"part": i.part, "points": round(i.points, 2),
+                          "max_points": round(i.max_points, 2), "reason": i.reason}
+                         for i in self.items()]
+        data["checks"] = [{"name": n, "passed": p, "detail": d} for n, p, d in self.checks()]
         return {"scenario": self.drill.spec.id, "graded_at": _now().isoformat(),
                 "minutes": round(self.minutes, 2), "mitigated": self.mitigated,
+                "revealed": self.revealed,
                 "answer": None if self.answer is None else self.answer.model_dump(
-                    mode="json", exclude_none=True), **self.grade.to_json()}
+                    mode="json", exclude_none=True), **data}
 
 
 def _read_configs(root: Path, drill: Drill) -> dict[str, DeviceConfig]:
