@@ -317,3 +317,12 @@ def test_an_originating_client_first_in_its_group_still_feeds_the_others() -> No
         assert got is not None and got.paths == ref.selection(i, site).paths  # type: ignore[union-attr]
     rr1 = a.bgp.speakers[a.inv.index["rr1"]]
     assert lo(net, "d1") in rr1.clients and lo(net, "rr1") not in rr1.clients
+
+
+def test_update_source_without_an_address_is_an_invalid_local_ip() -> None:
+    rows = compat(_on("bb3", RR1, update_source="lo9"))
+    row = rows[("bb3", str(RR1))]
+    assert row.configured_status is ConfiguredStatus.INVALID_LOCAL_IP
+    assert row.reason is SessionReason.INVALID_LOCAL_IP
+    status = sessions(_on("bb3", RR1, update_source="lo9"))[("bb3", str(RR1))]
+    assert status.established_status is EstablishedStatus.NOT_COMPATIBLE
