@@ -139,3 +139,39 @@ def test_draw_large_network_as_a_site_level_map(tmp_path: Path) -> None:
     result = run("topology", "draw", str(topo), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert b"site-level view" in out.read_bytes()
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (["topology", "generate", "classic", "--pops", "abc", "-o", "x.yaml"],
+     "Invalid value for '--pops': 'abc' is not a valid integer"),
+    (["topology", "generate", "classic"], "Missing option '-o' / '--output'"),
+    (["topology", "nosuch"], "No such command 'nosuch'"),
+    (["--bogus"], "No such option '--bogus'"),
+])
+def test_usage_errors_are_one_line(tmp_path: Path, args: list[str], text: str) -> None:
+    # Click's own usage block (Usage:, Try ..., blank, Error:) is four lines.
+    one_line_error(run(*args), text)
+
+
+def test_unwritable_output_is_one_line_naming_the_file(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlab.topology import draw
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "m.png"))
+
+    monkeypatch.setattr(draw, "draw_network", refuse)
+    one_line_error(run("topology", "draw", "classic-small", "-o", str(tmp_path / "m.png")),
+                   f"{tmp_path / 'm.png'}: permission denied")
+    with pytest.raises(PermissionError):
+        CliRunner().invoke(cli, ["--debug", "topology", "draw", "classic-small", "-o",
+                                 str(tmp_path / "m.png")], catch_exceptions=False)
+
+
+def test_entry_point_usage_error_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from netlab.cli import main; main()", "topology", "show"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("netlab: error: Missing argument 'NAME|PATH' "
+                                   "(see 'netlab topology show --help')")

@@ -2,8 +2,10 @@
 
 Every sub-command lives in a module of this package named for what it does
 and is attached to :data:`cli` in :func:`_register`. Errors derived from
-:class:`~netlab.errors.NetlabError` become one line on stderr and exit code 2;
-``--debug`` shows the traceback instead.
+:class:`~netlab.errors.NetlabError`, click's usage errors (a bad option value,
+an unknown option) and OS errors (an unwritable output) become one line on
+stderr, ``netlab: error: ...``, and exit code 2; ``--debug`` shows the
+traceback instead.
 """
 
 from __future__ import annotations
@@ -27,14 +29,47 @@ class NetlabGroup(click.Group):
     same behaviour when invoked through click's test runner or another program.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            fail(_usage_line(exc))
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except NetlabError as exc:
+        except (NetlabError, click.ClickException, OSError) as exc:
             state = ctx.find_object(State)
-            if state is not None and state.debug:
+            if (state is not None and state.debug) or _broken_pipe(exc):
                 raise
+            if isinstance(exc, click.UsageError):
+                fail(_usage_line(exc))
+            if isinstance(exc, click.ClickException):
+                fail(exc.format_message())
+            if isinstance(exc, OSError):
+                fail(_os_error_line(exc))
             fail(str(exc))
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    """Click's usage error as one line, pointing at the command's ``--help``."""
+    message = exc.format_message().strip().rstrip(".")
+    if exc.ctx is None:
+        return message
+    return f"{message} (see '{exc.ctx.command_path} --help')"
+
+
+def _os_error_line(exc: OSError) -> str:
+    """``file: reason`` for an OS error (a read-only directory, a full disk, ...)."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason[:1].lower() + reason[1:]
+    return f"{exc.filename}: {reason[:1].lower() + reason[1:]}"
+
+
+def _broken_pipe(exc: BaseException) -> bool:
+    """Output piped into ``head``: click's own handling exits quietly."""
+    return isinstance(exc, BrokenPipeError)
 
 
 @click.group(cls=NetlabGroup,
@@ -69,9 +104,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("netlab: aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        fail(_usage_line(exc))
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+        fail(exc.format_message())
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except NetlabError as exc:
