@@ -100,8 +100,10 @@ def test_start_writes_brief_evidence_configs_and_a_template(started: tuple[Drill
     assert sorted(p.stem for p in (ws / "configs").glob("*.cfg")) == sorted(
         drill.network.routers)
     evidence = {p.name for p in (ws / "evidence").iterdir()}
-    assert {"alerts.txt", "alerts.json", "syslog.log", "show-isis-adjacency.txt",
-            "show-bgp-summary.txt", "show-interface-utilisation.txt"} <= evidence
+    assert {"alerts.txt", "alerts.json", "syslog.log", "network-isis-adjacencies.txt",
+            "network-bgp-sessions.txt", "network-link-utilisation.txt", "show"} <= evidence
+    lon = (ws / "evidence" / "show" / "lon1-bb2.txt").read_text(encoding="utf-8")
+    assert "netlab@lon1-bb2> show isis adjacency" in lon and "Establ" in lon
     alerts = json.loads((ws / "evidence" / "alerts.json").read_text(encoding="utf-8"))
     assert any(a["kind"] == "isis-adjacency-down" for a in alerts)
     assert "lon1-bb2" in (ws / "evidence" / "syslog.log").read_text(encoding="utf-8")

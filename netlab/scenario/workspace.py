@@ -3,7 +3,8 @@
 ``netlab scenario start ID --dir D`` writes::
 
     D/BRIEF.md            the page, time limit, rubric and how to answer
-    D/evidence/           alerts, syslog and show output as the NOC sees them
+    D/evidence/           alerts, syslog, network-wide tables, and show output of
+                          the alerting routers (show/<router>.txt)
     D/configs/<host>.cfg  the FAULTED configs: the trainee mitigates by editing these
     D/answer.yaml         a commented template for the diagnosis (never the key)
     D/.netlab/drill.json  the drill id, its file and the start time
@@ -31,6 +32,7 @@ from netlab.engines.base import Engine
 from netlab.errors import ScenarioError
 from netlab.faults import NetworkState
 from netlab.model.device import DeviceConfig
+from netlab.model.types import Vendor
 from netlab.parse import parse_file
 from netlab.scenario.checks import run_checks
 from netlab.scenario.drill import Drill, load_drill
@@ -51,6 +53,7 @@ __all__ = [
     "BRIEF_FILE",
     "EVIDENCE_DIR",
     "META_DIR",
+    "SHOW_COMMANDS",
     "Attempt",
     "Workspace",
     "grade_workspace",
@@ -192,8 +195,9 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]]) + "\n"
 
 
-def _shows(engine: Engine, snap: Snapshot, at: str) -> dict[str, str]:
-    """Show output as an operator collects it (states, never netlab's reasons)."""
+def _network_tables(engine: Engine, snap: Snapshot, at: str) -> dict[str, str]:
+    """Network-wide tables as the NOC's monitoring shows them (states, never netlab's
+    reasons): every adjacency, every BGP session, every link direction's load."""
     adj = [[r.node, r.interface, r.remote_node or "-", r.level.value if r.level else "-",
             r.state.value] for r in engine.isis_adjacencies(snap).rows]
     bgp = [[r.node, str(r.remote_ip), str(r.remote_as), r.remote_node or "?",
@@ -204,14 +208,40 @@ def _shows(engine: Engine, snap: Snapshot, at: str) -> dict[str, str]:
             for r in engine.link_utilisation(snap).rows]
     head = f"# collected {at}\n"
     return {
-        "show-isis-adjacency.txt": head + _table(
+        "network-isis-adjacencies.txt": head + _table(
             ["router", "interface", "neighbor", "level", "state"], adj),
-        "show-bgp-summary.txt": head + _table(
+        "network-bgp-sessions.txt": head + _table(
             ["router", "neighbor", "remote-as", "peer", "type", "state"], bgp),
-        "show-interface-utilisation.txt": head + _table(
+        "network-link-utilisation.txt": head + _table(
             ["router", "interface", "to", "capacity-gbps", "load-gbps", "util-%",
              "dropped-gbps"], util),
     }
+
+
+SHOW_COMMANDS: dict[Vendor, tuple[str, ...]] = {
+    Vendor.JUNOS: ("show isis adjacency", "show bgp summary", "show interfaces terse"),
+    Vendor.IOSXR: ("show isis neighbors", "show bgp summary", "show interfaces brief"),
+    Vendor.EOS: ("show isis neighbors", "show ip bgp summary", "show ipv6 bgp summary"),
+    Vendor.FRR: ("show isis neighbor", "show bgp summary", "show interface"),
+}
+"""What the on-call engineer ran on each alerting router before opening the workspace."""
+SHOWN_ROUTERS = 4
+
+
+def _router_network_tables(incident: Any, devices: list[str]) -> dict[str, str]:
+    """``show/<router>.txt``: :data:`SHOW_COMMANDS` on the first alerting routers, as the
+    router prints them (netlab.evidence.show), when that module is installed."""
+    try:
+        from netlab.evidence.show import prompt, show
+    except ImportError:
+        return {}
+    out = {}
+    for router in list(dict.fromkeys(devices))[:SHOWN_ROUTERS]:
+        vendor = incident.faulted.configs[router].vendor
+        text = "".join(f"{prompt(incident, router).rstrip()} {cmd}\n"
+                       f"{show(incident, router, cmd)}\n" for cmd in SHOW_COMMANDS[vendor])
+        out[f"show/{router}.txt"] = text
+    return out
 
 
 def write_evidence(obs: Observer, drill: Drill, snap: Snapshot, folder: Path
@@ -243,9 +273,11 @@ def write_evidence(obs: Observer, drill: Drill, snap: Snapshot, folder: Path
         "alerts.txt": f"# alerts fired by {at}\n" + "\n".join(lines) + ("\n" if lines else ""),
         "alerts.json": json.dumps([a.to_json() for a in fired], indent=2) + "\n",
         "syslog.log": render_log(syslog_lines(incident, changes)),
-        **_shows(obs.engine, snap, at),
+        **_network_tables(obs.engine, snap, at),
     }
+    files.update(_router_network_tables(incident, [a.device for a in fired]))
     for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     paged = (f"Paged at {clock.time(page):%H:%M} UTC; the evidence was collected at "
              f"{clock.time(now):%H:%M} UTC.")
