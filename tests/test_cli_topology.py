@@ -175,3 +175,29 @@ def test_entry_point_usage_error_is_one_line() -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("netlab: error: Missing argument 'NAME|PATH' "
                                    "(see 'netlab topology show --help')")
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["topology", "generate", "classic", "-o"], "out.yaml"),
+    (["topology", "draw", "classic-small", "-o"], "out.png"),
+    (["render", "classic-small", "-o"], "snap"),
+])
+def test_output_in_a_missing_directory_is_refused(tmp_path: Path, args: list[str],
+                                                  name: str) -> None:
+    # A mistyped directory must not be created silently.
+    out = tmp_path / "typo" / name
+    one_line_error(run(*args, str(out)), f"directory {tmp_path / 'typo'} does not exist")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_save_failure_names_the_file_not_its_temporary(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def read_only(*_args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system", str(tmp_path / ".x.yaml.abc123"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    out = tmp_path / "x.yaml"
+    one_line_error(run("topology", "generate", "classic", "-o", str(out)),
+                   f"{out}: cannot write: Read-only file system")

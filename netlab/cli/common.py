@@ -6,12 +6,15 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 
-__all__ = ["State", "console", "echo_json", "fail"]
+from netlab.errors import NetlabError
+
+__all__ = ["State", "check_output_parent", "console", "echo_json", "fail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +46,15 @@ def fail(message: str) -> NoReturn:
     first = message.strip().splitlines()[0] if message.strip() else "unknown error"
     click.echo(f"netlab: error: {first}", err=True)
     sys.exit(2)
+
+
+def check_output_parent(path: str | Path) -> None:
+    """Refuse an output whose directory does not exist.
+
+    A mistyped ``-o /tmp/snpa/x`` must not quietly create ``/tmp/snpa``: the
+    person is told, as ``cp`` or a compiler would.
+    """
+    parent = Path(path).absolute().parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise NetlabError(f"cannot write here: directory {parent} {what}", path=path)

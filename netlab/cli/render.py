@@ -22,7 +22,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import State, check_output_parent, console, echo_json, fail
 from netlab.errors import NetlabError
 from netlab.model.device import DeviceConfig
 from netlab.model.network import FailureState, Network
@@ -109,6 +109,7 @@ def _jsonable(value: Any) -> Any:
 def render(topology: str, output: str, vendor: str | None, force: bool) -> None:
     """Render TOPOLOGY (a shipped name, a YAML file or a snapshot) into snapshot DIR."""
     override = _vendor(vendor)
+    check_output_parent(output)
     start = time.perf_counter()
     source = Path(topology)
     failures, dropped = FailureState(), 0

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import State, check_output_parent, console, echo_json, fail
 from netlab.errors import NetlabError, TopologyError
 
 __all__ = ["COMMANDS", "topology"]
@@ -41,6 +41,7 @@ def _guard(fn: F) -> F:
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
+    check_output_parent(path)
     if path.exists() and not force:
         raise TopologyError("file exists; refusing to overwrite it (use --force)", path=path)
 

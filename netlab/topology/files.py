@@ -146,12 +146,19 @@ def load_network(name_or_path: str | Path) -> Network:
 def _write(text: str, path: Path, overwrite: bool) -> None:
     if path.exists() and not overwrite:
         raise TopologyError("file exists; refusing to overwrite it", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        # Name the file the person asked for, not the temporary file beside it.
+        raise TopologyError(f"cannot write: {exc.strerror or exc}", path=path) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TopologyError(f"cannot write: {exc.strerror or exc}", path=path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
