@@ -214,6 +214,7 @@ def apply_edit(cfg: DeviceConfig, edit: ConfigEdit) -> DeviceConfig:
 
 def apply_edits(configs: Mapping[str, DeviceConfig], edits: list[ConfigEdit]
                 ) -> dict[str, DeviceConfig]:
+    """A copy of ``configs`` with ``edits`` applied in order (the others untouched)."""
     out = dict(configs)
     for edit in edits:
         if edit.router not in out:

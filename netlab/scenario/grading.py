@@ -138,6 +138,7 @@ def _place_matches(drill: Drill, loc: LocationSpec) -> bool:
 
 
 def score_diagnosis(drill: Drill, answer: Diagnosis | None, weight: float) -> ScoreItem:
+    """The diagnosis points: all for cause and place, half for either, with the reason."""
     if answer is None:
         return ScoreItem("diagnosis", 0, weight, "no diagnosis given")
     key = drill.spec.answer

@@ -79,6 +79,8 @@ SYMPTOM_PARTS: Mapping[Symptom, str] = {
 
 
 class Level(StrEnum):
+    """How bad a finding is: an error makes the drill unsound; notes inform."""
+
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
