@@ -45,7 +45,7 @@ def result(scenario_id: str) -> DrillResult:
     faulted = obs.snapshot(drill.faulted, drill.starts)
     fixed = obs.snapshot(drill.edited(drill.fix), drill.starts)
     key = drill.spec.answer
-    rate = impact_rate(ENGINE, faulted)
+    rate = impact_rate(ENGINE, faulted, obs.baseline)
 
     def attempt(trainee: object, answer: Diagnosis | None, mitigated: bool) -> Grade:
         return grade(drill, ENGINE, baseline=obs.baseline, faulted=faulted,

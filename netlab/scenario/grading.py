@@ -208,10 +208,15 @@ def remediation_share(after: Sequence[CheckResult], before: Sequence[CheckResult
     return share, reason
 
 
-def impact_rate(engine: Engine, faulted: Snapshot) -> float:
+def impact_rate(engine: Engine, faulted: Snapshot, baseline: Snapshot | None = None) -> float:
     """Traffic lost per minute while unmitigated (Gbps): what congested links drop
-    under the demand matrix in the faulted network (``linkUtilisation``)."""
-    return round(sum(r.dropped_gbps for r in engine.link_utilisation(faulted).rows), 3)
+    under the demand matrix in the faulted network (``linkUtilisation``), less what
+    they already dropped in the healthy ``baseline`` (an under-built link is not the
+    incident)."""
+    lost = sum(r.dropped_gbps for r in engine.link_utilisation(faulted).rows)
+    if baseline is not None:
+        lost -= sum(r.dropped_gbps for r in engine.link_utilisation(baseline).rows)
+    return round(max(0.0, lost), 3)
 
 
 def grade(drill: Drill, engine: Engine, *, baseline: Snapshot, faulted: Snapshot,

@@ -312,7 +312,7 @@ def check_drill(drill: Drill, engine: Engine, *, batfish: bool = False,
     before = run_checks(engine, spec.checks, faulted, obs.baseline)
     if all(r.passed for r in before):
         error("doing nothing passes every check: no check detects the fault", "checks")
-    rate = impact_rate(engine, faulted)
+    rate = impact_rate(engine, faulted, obs.baseline)
     common: dict[str, Any] = {"baseline": obs.baseline, "faulted": faulted,
                               "minutes_elapsed": 0.0, "impact_rate_gbps": rate}
     ref = grade(drill, engine, trainee=fixed, answer=Diagnosis(

@@ -390,7 +390,7 @@ def grade_workspace(root: Path, engine: Engine, *, now: datetime | None = None) 
     result = grade(drill, engine, baseline=obs.baseline, faulted=faulted, trainee=trainee,
                    answer=answer, minutes_elapsed=minutes,
                    minutes_to_mitigation=minutes if mitigated else None,
-                   impact_rate_gbps=impact_rate(engine, faulted))
+                   impact_rate_gbps=impact_rate(engine, faulted, obs.baseline))
     attempt = Attempt(ws, drill, result, answer, minutes, mitigated)
     with (root / _ATTEMPTS).open("a", encoding="utf-8") as log:
         log.write(json.dumps(attempt.to_json()) + "\n")
