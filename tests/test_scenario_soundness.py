@@ -162,3 +162,10 @@ def test_fingerprints_compare_what_a_trainee_sees() -> None:
                                                       ("cln1-bb2", "DOWN")}
     assert not fp.layer1 and not fp.sessions and fp.routes
     assert obs.fingerprint(base).empty and "adjacencies 2" in fp.describe()
+
+
+def test_a_drill_outside_scenarios_is_checked_by_path() -> None:
+    sample = Path(__file__).parent / "data" / "scenarios" / "overload-sample.yaml"
+    drill = load_drill(sample)
+    assert drill.spec.id == "overload-sample" and drill.path == sample
+    assert errors(check_drill(drill, ENGINE)) == []
