@@ -1,6 +1,7 @@
 """The terminal front end of a drill: a prompt_toolkit REPL over a :class:`Session`.
 
-It reads lines (with history and Tab completion of commands, routers,
+It reads lines (with history and readline-style Tab completion — the common
+part is inserted, a second Tab lists the choices — of commands, routers,
 interfaces, root-cause labels and, while connected, the router's own show
 commands), asks the confirmations the session names, prints each reply and
 keeps a bottom toolbar up to date every second: the drill's title, the
@@ -20,7 +21,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
-from prompt_toolkit.shortcuts import print_formatted_text
+from prompt_toolkit.shortcuts import CompleteStyle, print_formatted_text
 from prompt_toolkit.styles import Style
 
 from netlab.scenario.console.commands import complete
@@ -114,6 +115,7 @@ def run_console(session: Session, *, history_file: Path | None = None,
         history = FileHistory(str(history_file))
     prompter: PromptSession[str] = PromptSession(
         history=history, completer=ConsoleCompleter(session),
+        complete_style=CompleteStyle.READLINE_LIKE, complete_while_typing=False,
         bottom_toolbar=lambda: toolbar(session), refresh_interval=1.0, style=STYLE,
         input=input_, output=output)
     _banner(session, output)
