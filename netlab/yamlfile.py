@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from netlab.errors import NetlabError
 
-__all__ = ["LineMap", "dump_yaml", "load_model", "load_model_lines", "load_yaml"]
+__all__ = ["LineMap", "dump_yaml", "load_model", "load_model_lines", "load_yaml", "read_text"]
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -79,16 +79,37 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return _RESOLVER.construct_object(node, deep=True)
 
 
+def read_text(path: Path, *, error: type[NetlabError] = NetlabError) -> str:
+    """The text of a file a person wrote; a file that cannot be read is one clear error.
+
+    A missing file, a directory, a file without read permission and bytes
+    that are not UTF-8 (with the line and column of the first bad byte) are
+    each reported as ``error`` naming the file, never as Python's own message.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error("file not found", path=path) from None
+    except IsADirectoryError:
+        raise error("is a directory, expected a file", path=path) from None
+    except PermissionError:
+        raise error("cannot read the file: permission denied", path=path) from None
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} "
+                    "(save the file as UTF-8)", path=path, line=line) from None
+
+
 def load_yaml(text_or_path: str | Path, *, name: str | None = None) -> tuple[Any, LineMap]:
     """Load YAML from a path (or text with ``name``) and return data plus its line map."""
     if isinstance(text_or_path, Path):
         file = str(text_or_path)
-        try:
-            text = text_or_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise NetlabError("file not found", path=file) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise NetlabError(f"cannot read file: {exc}", path=file) from None
+        text = read_text(text_or_path)
     else:
         file = name or "<string>"
         text = text_or_path
@@ -114,6 +135,27 @@ def load_yaml(text_or_path: str | Path, *, name: str | None = None) -> tuple[Any
             line=mark.line + 1 if mark else None,
         ) from None
     return data, lines
+
+
+def _data_path(data: Any, loc: Sequence[Any]) -> list[str | int]:
+    """The parts of a pydantic error location that are keys and indexes of ``data``.
+
+    Pydantic puts validator names into locations of union fields
+    (``prefixes[0].lax-or-strict[...]``); they are no place in the file.
+    """
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        in_dict = isinstance(node, dict) and isinstance(part, (str, int)) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and i == len(loc) - 1:
+            pass  # a missing key: the error names it
+        else:
+            continue
+        out.append(part)
+    return out
 
 
 def _describe(err: Any) -> str:
@@ -152,7 +194,8 @@ def load_model_lines(model: type[M], source: str | Path, *, name: str | None = N
         return model.model_validate(data), lines
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = [p for p in first["loc"] if isinstance(p, (str, int))]
+        loc = _data_path(data, first["loc"])
+        first = {**first, "loc": tuple(loc)}
         # pydantic adds union/tag names to locations; walk back to a real path.
         line = lines.line_of(loc)
         more = len(exc.errors()) - 1

@@ -141,7 +141,17 @@ def test_config_parse_syntax_error_is_one_line(tmp_path: Path) -> None:
 
 
 def test_config_parse_missing_file(tmp_path: Path) -> None:
-    one_line_error(run("config", "parse", str(tmp_path / "nope.cfg")), "no such file")
+    one_line_error(run("config", "parse", str(tmp_path / "nope.cfg")), "file not found")
+
+
+def test_config_parse_unreadable_files_are_one_line(tmp_path: Path) -> None:
+    # A directory is not "no such file"; bytes that are not UTF-8 name their line.
+    one_line_error(run("config", "parse", str(tmp_path)),
+                   f"{tmp_path}: is a directory, expected a file")
+    latin1 = tmp_path / "latin1.cfg"
+    latin1.write_bytes(b"!RANCID-CONTENT-TYPE: arista\nhostname r1\ndescription caf\xe9\n")
+    one_line_error(run("config", "parse", str(latin1)),
+                   f"{latin1}:3: not UTF-8 text: byte 0xe9 at column 16")
 
 
 def test_config_diff_reports_text_and_model_changes(snap: Path, tmp_path: Path) -> None:

@@ -70,6 +70,21 @@ def test_text_source_and_empty_file(tmp_path: Path) -> None:
         load_network(empty)
 
 
+def test_unreadable_files_name_the_file(tmp_path: Path) -> None:
+    # Not Python's "'utf-8' codec can't decode byte 0xff in position 7": the line.
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"name: x\nsites:\n  - {name: a, city: K\xf6ln}\n")
+    with pytest.raises(TopologyError) as info:
+        load_network(latin1)
+    assert str(info.value) == (f"{latin1}:3: not UTF-8 text: byte 0xf6 at column 22 "
+                               "(save the file as UTF-8)")
+    folder = tmp_path / "dir.yaml"
+    folder.mkdir()
+    with pytest.raises(TopologyError) as info:
+        load_network(folder)
+    assert str(info.value) == f"{folder}: is a directory, expected a file"
+
+
 def _with(text: str, old: str, new: str) -> str:
     assert old in text
     return text.replace(old, new, 1)

@@ -187,10 +187,7 @@ def show(router: str, topology: str, vendor: str | None, as_json: bool) -> None:
 @_guard
 def parse(file: str, vendor: str | None, as_json: bool) -> None:
     """Parse a config FILE: the vendor-neutral model and every line not understood."""
-    path = Path(file)
-    if not path.is_file():
-        raise NetlabError(f"{file}: no such file")
-    result = parse_file(path, _vendor(vendor))
+    result = parse_file(Path(file), _vendor(vendor))
     if as_json:
         echo_json({"config": _jsonable(result.config),
                    "warnings": [dataclasses.asdict(w) for w in result.warnings]})

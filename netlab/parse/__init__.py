@@ -17,6 +17,7 @@ from pathlib import Path
 from netlab.errors import ParseError
 from netlab.model.types import Vendor
 from netlab.parse.result import ParseResult, ParseWarning
+from netlab.yamlfile import read_text
 
 __all__ = ["ParseResult", "ParseWarning", "detect_vendor", "parse_config", "parse_file"]
 
@@ -62,10 +63,4 @@ def parse_config(text: str, filename: str = "<config>", vendor: Vendor | None = 
 
 
 def parse_file(path: Path, vendor: Vendor | None = None) -> ParseResult:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParseError("file not found", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParseError(f"cannot read config: {exc}", path=path) from None
-    return parse_config(text, str(path), vendor)
+    return parse_config(read_text(path, error=ParseError), str(path), vendor)
