@@ -462,3 +462,61 @@ def test_public_api_of_the_lab_is_pinned() -> None:
     assert set(netlab.lab.faults.__all__) == {
         "apply_failures", "degrade_link", "fail_linecard", "fail_link", "fail_node",
         "fail_srlg", "flap_link", "push_config", "restore"}
+
+
+def _with_port(configs, router: str, port: str, **changes):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    cfg = configs[router]
+    itfs = []
+    for itf in cfg.interfaces:
+        new = itf
+        if itf.name == port:
+            isis_changes = {k: v for k, v in changes.items() if k in ("hello_auth", "level")}
+            itf_changes = {k: v for k, v in changes.items() if k == "mtu"}
+            assert itf.isis is not None
+            new = dataclasses.replace(itf, isis=dataclasses.replace(itf.isis, **isis_changes),
+                                      **itf_changes)
+        itfs.append(new)
+    return {**configs, router: dataclasses.replace(cfg, interfaces=tuple(itfs))}
+
+
+def test_one_sided_hello_problems_leave_the_hearing_side_unsure(ring_plan) -> None:  # type: ignore[no-untyped-def]
+    from netlab.model.device import AuthType, HelloAuth
+
+    link = ring_plan.links[0]
+    a = (link.a_router, link.a_iface, link.b_router)
+    b = (link.b_router, link.b_iface, link.a_router)
+    auth = _with_port(ring_plan.configs, link.a_router, link.a_iface,
+                      hello_auth=HelloAuth(AuthType.MD5, "k1"))
+    exp = expect(auth, ring_plan.links)
+    assert a not in exp.adjacencies and b not in exp.adjacencies
+    assert exp.unsure == {b}  # b has no key and still accepts a's hellos
+    small = _with_port(ring_plan.configs, link.a_router, link.a_iface, mtu=1500)
+    exp = expect(small, ring_plan.links)
+    assert exp.unsure == {b}  # a's 1500-byte hellos fit b's 9000 MTU, not the reverse
+    healthy = expect(ring_plan.configs, ring_plan.links)
+    up = [show.IsisNeighborObs(r, i, n, 2, "Up") for r, i, n in healthy.adjacencies]
+    diff = difference(exp, Observed(up), must_be_down=healthy, limit=1000)
+    assert diff is not None and f"{a[0]}: IS-IS adjacency on {a[1]}" in diff
+    assert f"{b[0]}: IS-IS adjacency on {b[1]}" not in diff
+
+
+def test_frr_ignores_circuit_type_on_a_single_level_router(ring_plan) -> None:  # type: ignore[no-untyped-def]
+    from netlab.model.device import IsisLevel
+
+    link = ring_plan.links[0]
+    l1 = _with_port(ring_plan.configs, link.a_router, link.a_iface, level=IsisLevel.L1)
+    exp = expect(l1, ring_plan.links)
+    assert (link.a_router, link.a_iface, link.b_router) in exp.adjacencies
+
+
+def test_a_session_torn_down_by_max_prefix_counts_as_settled(ring_plan) -> None:  # type: ignore[no-untyped-def]
+    from netlab.lab.expect import Expectation
+
+    exp = Expectation(frozenset(), frozenset({("bb1", "198.18.0.2")}))
+    tripped = show.BgpPeerObs("bb1", "198.18.0.2", 65000, 65000, "Idle", "",
+                              "Cease/Maximum Number of Prefixes Reached")
+    assert difference(exp, Observed(sessions=[tripped])) is None
+    idle = show.BgpPeerObs("bb1", "198.18.0.2", 65000, 65000, "Idle")
+    assert difference(exp, Observed(sessions=[idle])) == "bb1: BGP session to 198.18.0.2 is Idle"

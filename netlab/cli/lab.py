@@ -333,8 +333,10 @@ def push(router: str, file: Path, name: str | None) -> None:
     """Replace ROUTER's running config with the FRR config FILE (a config fault)."""
     from netlab.lab import faults
 
-    faults.push_config(_open(name), router, file)
-    click.echo(f"{router} now runs {file} (netlab lab restore re-pushes the original)")
+    how = faults.push_config(_open(name), router, file)
+    note = " (frr-reload could not apply it in place: the router was restarted)" \
+        if how == "restart" else ""
+    click.echo(f"{router} now runs {file}{note}; netlab lab restore re-pushes the original")
 
 
 @lab.command("restore")

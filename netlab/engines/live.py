@@ -204,12 +204,12 @@ class LiveEngine:
         far = self._far_v6(configs)
         rows = []
         for router, d in sorted(docs.items()):
-            connected = _connected(configs.get(router))
+            own = _own_isis(configs.get(router))
             for r in show.routes(router, d[0]) + show.routes(router, d[1]):
                 if r.protocol != "isis" or not _prefix_ok(r.prefix, prefix):
                     continue
-                if r.prefix in connected:
-                    continue  # isisd's route to its own subnet; zebra keeps the connected one
+                if r.prefix in own:
+                    continue  # isisd's route to a subnet it advertises itself (never used)
                 rows.append(IsisRouteRow(
                     node=router, network=ip_network(r.prefix),
                     protocol=self._level(configs.get(router)),
@@ -395,11 +395,11 @@ def _longest(rows: list[RowT], prefix: str | IPNetwork | IPAddress | None) -> li
     return [r for r in rows if r.network.prefixlen == best[r.node]]
 
 
-def _connected(cfg: DeviceConfig | None) -> set[str]:
-    """The subnets of the router's own enabled interfaces."""
+def _own_isis(cfg: DeviceConfig | None) -> set[str]:
+    """The subnets the router itself advertises into IS-IS (its IS-IS interfaces)."""
     if cfg is None:
         return set()
-    return {str(a.network) for i in cfg.interfaces if i.enabled
+    return {str(a.network) for i in cfg.interfaces if i.enabled and i.isis is not None
             for a in (i.ipv4, i.ipv6) if a is not None}
 
 

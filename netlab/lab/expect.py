@@ -33,16 +33,19 @@ __all__ = ["Expectation", "Observed", "difference", "expect"]
 
 IPAddress = IPv4Address | IPv6Address
 _LEVELS = {IsisLevel.L1: {1}, IsisLevel.L2: {2}, IsisLevel.L1L2: {1, 2}}
+_MAX_PREFIX = "Maximum Number of Prefixes"
 
 
 @dataclass(frozen=True)
 class Expectation:
     """Adjacencies (router, interface, neighbor), sessions (router, peer address) and
-    IS-IS prefixes (router → prefixes) that should be present."""
+    IS-IS prefixes (router → prefixes) that should be present; ``unsure`` adjacencies
+    are one-sided (one end drops the other's hellos) and may be either."""
 
     adjacencies: frozenset[tuple[str, str, str]]
     sessions: frozenset[tuple[str, str]]
     isis_prefixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    unsure: frozenset[tuple[str, str, str]] = frozenset()  # may be Up or not (one-sided)
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,15 @@ class Observed:
 
 
 def _levels(cfg: DeviceConfig, itf: InterfaceConfig) -> set[int]:
+    """The levels a circuit runs at. FRR 8.4 honours ``isis circuit-type`` only on a
+    level-1-2 router; under ``is-type level-1``/``level-2-only`` the circuit runs
+    at the router's level (seen in the lab: a level-1 circuit type on a level-2-only
+    router keeps its level-2 adjacency)."""
     if cfg.isis is None or itf.isis is None:
         return set()
-    return _LEVELS[cfg.isis.level] & _LEVELS[itf.isis.level]
+    if cfg.isis.level is not IsisLevel.L1L2:
+        return set(_LEVELS[cfg.isis.level])
+    return set(_LEVELS[itf.isis.level])
 
 
 def _port_ok(cfg: DeviceConfig, name: str) -> InterfaceConfig | None:
@@ -68,15 +77,21 @@ def _port_ok(cfg: DeviceConfig, name: str) -> InterfaceConfig | None:
     return None
 
 
-def _adjacent(ca: DeviceConfig, ia: InterfaceConfig, cb: DeviceConfig,
-              ib: InterfaceConfig) -> bool:
+def _hears(ca: DeviceConfig, ia: InterfaceConfig, cb: DeviceConfig,
+           ib: InterfaceConfig) -> bool:
+    """Does ``ca`` accept the hellos ``cb`` sends on this link?
+
+    A router with hello authentication drops hellos without the same key; one
+    without accepts any. FRR pads hellos to the interface MTU, so a hello from a
+    larger-MTU neighbor does not fit a smaller-MTU interface.
+    """
     if ia.isis is None or ib.isis is None or ia.isis.passive or ib.isis.passive:
         return False
     if not _levels(ca, ia) & _levels(cb, ib):
         return False
-    if ia.isis.hello_auth != ib.isis.hello_auth:
+    if ia.isis.hello_auth is not None and ia.isis.hello_auth != ib.isis.hello_auth:
         return False
-    return (ia.mtu or 1500) == (ib.mtu or 1500)
+    return (ib.mtu or 1500) <= (ia.mtu or 1500)
 
 
 def expect(configs: Mapping[str, DeviceConfig], links: Iterable[LinkRecord],
@@ -87,6 +102,7 @@ def expect(configs: Mapping[str, DeviceConfig], links: Iterable[LinkRecord],
     down = set(down_ports)
     alive = {n: c for n, c in configs.items() if n not in dead}
     adjacencies: set[tuple[str, str, str]] = set()
+    unsure: set[tuple[str, str, str]] = set()
     graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(n for n, c in alive.items() if c.isis is not None)
     link_up: dict[frozenset[tuple[str, str]], bool] = {}
@@ -97,11 +113,20 @@ def expect(configs: Mapping[str, DeviceConfig], links: Iterable[LinkRecord],
         ib = _port_ok(alive[link.b_router], link.b_iface) if link.b_router in alive else None
         up = up and ia is not None and ib is not None
         link_up[frozenset(ends)] = up
-        if up and ia is not None and ib is not None and _adjacent(
-                alive[link.a_router], ia, alive[link.b_router], ib):
+        if not up or ia is None or ib is None:
+            continue
+        ca, cb = alive[link.a_router], alive[link.b_router]
+        a_hears, b_hears = _hears(ca, ia, cb, ib), _hears(cb, ib, ca, ia)
+        if a_hears and b_hears:
             adjacencies.add((link.a_router, link.a_iface, link.b_router))
             adjacencies.add((link.b_router, link.b_iface, link.a_router))
             graph.add_edge(link.a_router, link.b_router)
+        elif a_hears or b_hears:
+            # one-sided: FRR keeps an adjacency that was Up on the side that still
+            # hears its neighbor; whether it is Up depends on history
+            side = (link.a_router, link.a_iface, link.b_router) if a_hears else (
+                link.b_router, link.b_iface, link.a_router)
+            unsure.add(side)
     component = {n: i for i, comp in enumerate(nx.connected_components(graph)) for n in comp}
     advertised = {n: _isis_prefixes(c) for n, c in alive.items()}
     isis_prefixes = {
@@ -111,7 +136,8 @@ def expect(configs: Mapping[str, DeviceConfig], links: Iterable[LinkRecord],
     }
     owners = _owners(alive)
     sessions = _sessions(alive, owners, component, link_up, links)
-    return Expectation(frozenset(adjacencies), frozenset(sessions), isis_prefixes)
+    return Expectation(frozenset(adjacencies), frozenset(sessions), isis_prefixes,
+                       frozenset(unsure))
 
 
 def _isis_prefixes(cfg: DeviceConfig) -> set[str]:
@@ -226,7 +252,11 @@ def difference(expected: Expectation, observed: Observed,
                             f"{seen.state}")
     sess = {(s.router, s.peer): s for s in observed.sessions}
     for router, peer in sorted(expected.sessions):
-        state = sess[(router, peer)].state if (router, peer) in sess else "not configured"
+        seen_s = sess.get((router, peer))
+        if seen_s is not None and seen_s.state != "Established" and \
+                _MAX_PREFIX in seen_s.last_reason:
+            continue  # torn down by a configured maximum-prefix: that is its steady state
+        state = seen_s.state if seen_s is not None else "not configured"
         if state != "Established":
             problems.append(f"{router}: BGP session to {peer} is {state}")
     have: dict[str, set[str]] = {}
@@ -239,7 +269,8 @@ def difference(expected: Expectation, observed: Observed,
             problems.append(f"{router}: no IS-IS route to {missing[0]}"
                             f"{f' and {len(missing) - 1} more' if len(missing) > 1 else ''}")
     if must_be_down is not None:
-        for router, itf, nbr in sorted(must_be_down.adjacencies - expected.adjacencies):
+        for router, itf, nbr in sorted(must_be_down.adjacencies - expected.adjacencies
+                                       - expected.unsure):
             seen = adj.get((router, itf))
             if seen is not None and seen.state == "Up":
                 problems.append(f"{router}: IS-IS adjacency on {itf} to {nbr} is still Up")

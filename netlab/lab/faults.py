@@ -23,7 +23,7 @@ from netlab.lab.build import parallel
 from netlab.lab.frr import DAEMONS
 from netlab.lab.lab import Lab
 from netlab.lab.plan import lab_text
-from netlab.lab.poll import Pacer
+from netlab.lab.poll import Pacer, wait_until
 from netlab.lab.state import DaemonRecord, FaultRecord, LabState
 from netlab.lab.system import FRR_DIR, kill_pid, pid_alive, run
 from netlab.model.network import FailureState
@@ -177,8 +177,11 @@ def _unshape(state: LabState, fault: FaultRecord) -> None:
             run(["nft", "delete", "table", "netdev", _nft_table(itf)], netns=ns, check=False)
 
 
-def push_config(lab: Lab, router: str, path: Path) -> None:
-    """Replace ``router``'s running config with the FRR config at ``path``."""
+def push_config(lab: Lab, router: str, path: Path) -> str:
+    """Replace ``router``'s running config with the FRR config at ``path``.
+
+    Returns ``reload`` (applied in place) or ``restart`` (see :func:`_reload`).
+    """
     try:
         text = lab_text(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -186,37 +189,58 @@ def push_config(lab: Lab, router: str, path: Path) -> None:
     errors = frr.dry_run(text)
     if errors:
         raise LabError(f"{path}: FRR rejects it: {errors[0]}")
-    run_ = lab.run_of(router)
+    lab.run_of(router)  # a clear error for an unknown router, before recording anything
     if not any(f.kind == "push" and router in f.pushed for f in lab.state().faults):
         _record(lab, FaultRecord(kind="push", target=router, pushed=(router,),
                                  detail=str(path)))
-    _reload(run_, text)
+    return _reload(lab, router, text)
 
 
-def _reload(run_: frr.RouterRun, text: str) -> None:
-    """Apply ``text`` as the router's whole config (FRR's frr-reload.py), fix MTUs."""
+def _reload(lab: Lab, router: str, text: str) -> str:
+    """Make ``text`` the router's whole config; returns how (``reload`` or ``restart``).
+
+    FRR's own ``frr-reload.py`` applies the difference without disturbing the
+    rest. FRR 8.4's frr-reload cannot remove IS-IS from an interface (it drops
+    ``ip router isis`` before the interface's other ``isis`` lines, which then
+    fail YANG validation: 'Mandatory node "area-tag"'), leaving the router half
+    changed; then the router's daemons are restarted with the new config, so
+    what runs is always exactly the file.
+    """
     from netlab.parse import parse_config
 
+    run_ = lab.run_of(router)
     run_.running.write_text(text, encoding="utf-8")
-    run(["python3", str(FRR_DIR / "frr-reload.py"), "--reload", "--stdout",
-         "--vty_socket", str(run_.run_dir), "--rundir", str(run_.run_dir),
-         "--confdir", str(run_.reload_dir), str(run_.running)], timeout=120.0)
+    how = "reload"
+    try:
+        run(["python3", str(FRR_DIR / "frr-reload.py"), "--reload", "--stdout",
+             "--vty_socket", str(run_.run_dir), "--rundir", str(run_.run_dir),
+             "--confdir", str(run_.reload_dir), str(run_.running)], timeout=120.0)
+    except LabError:
+        _restart(lab, router, run_.running)
+        how = "restart"
     cfg = parse_config(text, str(run_.running), Vendor.FRR).config
     mtus = [(i.name, i.mtu or 1500) for i in cfg.interfaces if not i.loopback]
     lines = [f"link set dev {name} mtu {mtu}" for name, mtu in mtus]
     if lines:
         run(["ip", "-n", run_.namespace, "-force", "-batch", "-"],
             input_text="\n".join(lines) + "\n", check=False)
+    return how
 
 
-def _restart(lab: Lab, router: str) -> None:
+def _restart(lab: Lab, router: str, config: Path | None = None) -> None:
+    """Restart the router's daemons and load ``config`` (default: its startup config)."""
     run_ = lab.run_of(router)
     for d in DAEMONS:  # a half-dead router: clear what is left before starting again
         pid = frr.read_pid(run_.pidfile(d))
         if pid is not None and pid_alive(pid):
             kill_pid(pid)
+    wait_until(lambda: None if not any(
+        (p := frr.read_pid(run_.pidfile(d))) is not None and pid_alive(p) for d in DAEMONS)
+        else "daemons still exiting", deadline_s=15, interval=0.05,
+        what=f"{router}: old daemons to exit")
     pids = {d: frr.start_daemon(run_, d) for d in DAEMONS}
-    shutil.copyfile(run_.config, run_.running)
+    if config is None:
+        shutil.copyfile(run_.config, run_.running)
     frr.load_config(run_, run_.running)
     lab.file.update(lambda s: s.replace(daemons=tuple(
         DaemonRecord(d.router, d.daemon, d.namespace, d.pidfile, pids[d.daemon])
@@ -237,8 +261,7 @@ def restore(lab: Lab) -> list[str]:
     parallel(lambda r: _restart(lab, r), dead)
     pushed = sorted({r for f in state.faults for r in f.pushed} - set(dead))
     for r in pushed:
-        run_ = lab.run_of(r)
-        _reload(run_, run_.config.read_text(encoding="utf-8"))
+        _reload(lab, r, lab.run_of(r).config.read_text(encoding="utf-8"))
     lab.file.update(lambda s: s.replace(faults=()))
     return done
 

@@ -87,6 +87,7 @@ class BgpPeerObs:
     remote_as: int
     state: str  # Established, Active, Connect, OpenSent, Idle …
     peer_hostname: str = ""
+    last_reason: str = ""  # FRR's lastNotificationReason, e.g. "Cease/Maximum Number of …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,8 @@ def bgp_peers(router: str, data: Any) -> list[BgpPeerObs]:
             continue
         out.append(BgpPeerObs(router, str(ip_address(peer)), int(info.get("localAs", 0)),
                               int(info.get("remoteAs", 0)), str(info["bgpState"]),
-                              str(info.get("hostname", ""))))
+                              str(info.get("hostname", "")),
+                              str(info.get("lastNotificationReason", ""))))
     return sorted(out, key=lambda p: _addr_key(p.peer))
 
 
