@@ -85,6 +85,8 @@ _SCHEMA = {
 
 
 class AttemptStatus(StrEnum):
+    """How an attempt ended."""
+
     SUBMITTED = "submitted"  # the console's submit
     GRADED = "graded"  # a workspace graded with 'netlab scenario grade'
     ABANDONED = "abandoned"  # the console was quit without submitting

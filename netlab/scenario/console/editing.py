@@ -48,6 +48,8 @@ def run_editor(path: Path) -> None:
 
 
 class EditStatus(StrEnum):
+    """What came of saving a config: applied, no change, or rejected (kept as a draft)."""
+
     APPLIED = "applied"
     UNCHANGED = "unchanged"
     REJECTED = "rejected"

@@ -22,11 +22,15 @@ __all__ = ["ConsoleAttempt", "Entry", "EventKind", "Source"]
 
 
 class Source(StrEnum):
+    """Who a timeline entry is about: the network or the trainee."""
+
     NETWORK = "network"
     TRAINEE = "trainee"
 
 
 class EventKind(StrEnum):
+    """What happened at a timeline entry."""
+
     FAULT = "fault"  # a fault starts (network)
     PAGE = "page"  # the on-call engineer is paged (network)
     ALERT = "alert"  # an alert fires (network)

@@ -9,6 +9,8 @@ __all__ = ["CommandError", "Reply", "SessionStatus"]
 
 
 class SessionStatus(StrEnum):
+    """Where a drill session is: running until submitted or abandoned."""
+
     RUNNING = "running"
     SUBMITTED = "submitted"
     ABANDONED = "abandoned"
