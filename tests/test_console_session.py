@@ -236,3 +236,15 @@ def test_the_toolbar_shows_title_clock_and_alerts(drill: Drill, tmp_path: Path) 
     text = "".join(part[1] for part in toolbar(s))
     assert drill.spec.title in text and "UTC" in text
     assert f"{len(s.open_alerts())} open alert" in text and "00:00 of 25:00" in text
+
+
+def test_time_varying_faults_evolve_with_the_clock(tmp_path: Path) -> None:
+    clock = Clock()
+    s = _session(load_drill("express-crc-errors-lla1"), tmp_path, clock)
+
+    def rx() -> float:
+        text = _run(s, clock, "optics lla1-ebb1 et-0/0/1", seconds=600).text
+        return float(text.split("Rx power")[1].split("dBm")[0])
+
+    readings = [rx(), rx(), rx()]
+    assert readings == sorted(readings, reverse=True) and readings[0] > readings[-1] + 0.5
