@@ -111,6 +111,21 @@ def _with(text: str, old: str, new: str) -> str:
      "demand from cln1 to itself"),
     ("backbone: classic", "backbone: classic\nplanes: 2", "exactly 1 plane"),
     ("    lon: 4.90", "    lon: 4.90\n    prefix4: 10.1.0.0/24", "site prefix 10.1.0.0/24"),
+    # Values pydantic would take: infinity, a loopback wider than one address,
+    # and addresses that overlap what another item uses.
+    ("  - {a: ams1-bb1, b: ams1-pr1}", "  - {a: ams1-bb1, b: ams1-pr1, capacity: .inf}",
+     "links[3].capacity: Input should be a finite number"),
+    ("  - {src: cln1, dst: ams1, gbps: 120}", "  - {src: cln1, dst: ams1, gbps: 1e400}",
+     "demands[0].gbps: Input should be a finite number"),
+    ("  - {name: lon1-bb1, role: bb, site: lon1}",
+     "  - {name: lon1-bb1, role: bb, site: lon1, loopback4: 198.18.0.200/24}",
+     "loopback4 must be a /32 (one address), got 198.18.0.200/24"),
+    ("  - {a: ams1-bb1, b: ams1-pr1}", "  - {a: ams1-bb1, b: ams1-pr1, ipv4: 198.18.0.0/31}",
+     "198.18.0.1/32 of ams1-bb1 loopback overlaps 198.18.0.0/31 of link ams1-bb1--ams1-pr1"),
+    ("    lon: 4.90", "    lon: 4.90\n    prefix4: 198.19.1.0/24",
+     "prefix 198.19.1.0/24 is used by both site ams1 prefix and site lon1 prefix"),
+    ("    lon: 4.90", "    lon: 4.90\n    prefix6: 2001:db8::/64",
+     "2001:db8::1/128 of ams1-bb1 loopback overlaps 2001:db8::/64 of site ams1 prefix"),
 ])
 def test_semantic_errors(tmp_path: Path, old: str, new: str, message: str) -> None:
     text = _with((DATA / "topology-minimal.yaml").read_text(encoding="utf-8"), old, new)
@@ -140,3 +155,26 @@ def test_explicit_values_override_derivation(tmp_path: Path) -> None:
     assert (lon.vendor.value, lon.asn, str(lon.loopback4)) == ("frr", 65001, "198.18.1.1/32")
     assert lon.net == "49.0001.1980.1800.1001.00"  # follows the explicit loopback
     assert network.routers["ams1-pr1"].role is Role.PR
+
+
+def test_overlap_is_reported_on_the_line_written_by_hand(tmp_path: Path) -> None:
+    text = _with((DATA / "topology-minimal.yaml").read_text(encoding="utf-8"),
+                 "  - {a: ams1-bb1, b: ams1-pr1}",
+                 "  - {a: ams1-bb1, b: ams1-pr1, ipv4: 198.18.0.0/31}")
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TopologyError) as info:
+        load_network(path)
+    line = text.splitlines().index("  - {a: ams1-bb1, b: ams1-pr1, ipv4: 198.18.0.0/31}") + 1
+    assert info.value.line == line
+
+
+def test_external_networks_may_announce_overlapping_prefixes(tmp_path: Path) -> None:
+    # A more specific of another network's prefix is a drill (a leak), not a mistake.
+    text = (DATA / "topology-minimal.yaml").read_text(encoding="utf-8")
+    text = _with(text, "  - {name: transit1, asn: 64496, kind: transit}",
+                 "  - {name: transit1, asn: 64496, kind: transit, prefixes: [192.0.2.0/24]}\n"
+                 "  - {name: peer9, asn: 64497, kind: peer, prefixes: [192.0.2.0/25]}")
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert set(load_network(path).external_networks) == {"transit1", "peer9"}

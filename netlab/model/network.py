@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 import networkx as nx
@@ -195,26 +196,63 @@ class Network:
             if r.name not in linked:
                 yield f"router {r.name} has no links"
 
-    def _check_addresses(self) -> Iterable[str]:
-        seen: dict[object, str] = {}
-
-        def claim(addr: object, owner: str) -> str | None:
-            if addr in seen and seen[addr] != owner:
-                return f"address {addr} is used by both {seen[addr]} and {owner}"
-            seen[addr] = owner
-            return None
-
+    def address_claims(self) -> list[tuple[IPv4Network | IPv6Network, str]]:
+        """Every prefix the network uses, with its owner: loopbacks, links, site
+        prefixes and external networks' announcements."""
+        out: list[tuple[IPv4Network | IPv6Network, str]] = []
         for r in self.routers.values():
-            for a in (r.loopback4.ip, r.loopback6.ip):
-                if (msg := claim(a, f"{r.name} loopback")) is not None:
-                    yield msg
+            out += [(r.loopback4.network, f"{r.name} loopback"),
+                    (r.loopback6.network, f"{r.name} loopback")]
+        for link in self.links.values():
+            out += [(link.ipv4, f"link {link.id}"), (link.ipv6, f"link {link.id}")]
+        for s in self.site_prefixes.values():
+            out += [(s.ipv4, f"site {s.site} prefix"), (s.ipv6, f"site {s.site} prefix")]
+        for e in self.external_networks.values():
+            announced: tuple[IPv4Network | IPv6Network, ...] = (*e.prefixes4, *e.prefixes6)
+            out += [(p, f"external network {e.name}") for p in announced]
+        return out
+
+    def address_overlaps(self) -> list[tuple[str, str, str]]:
+        """Pairs of owners whose prefixes overlap: ``(first, second, sentence)``.
+
+        Prefixes either nest or are disjoint, so one sweep in address order
+        finds every prefix that starts inside an earlier one. External
+        networks may announce overlapping prefixes to each other (a more
+        specific is a drill, not a mistake); nothing else may overlap.
+        """
+        out: list[tuple[str, str, str]] = []
+        claims = sorted(self.address_claims(),
+                        key=lambda c: (c[0].version, int(c[0].network_address), c[0].prefixlen))
+        active: tuple[IPv4Network | IPv6Network, str] | None = None
+        for prefix, owner in claims:
+            if active is not None and active[0].version == prefix.version \
+                    and int(prefix.network_address) <= int(active[0].broadcast_address):
+                outer, other = active
+                both_external = owner.startswith("external") and other.startswith("external")
+                if other != owner and not both_external:
+                    if outer == prefix and prefix.prefixlen == prefix.max_prefixlen:
+                        text = (f"address {prefix.network_address} is used by both {other} "
+                                f"and {owner}")
+                    elif outer == prefix:
+                        text = f"prefix {prefix} is used by both {other} and {owner}"
+                    else:
+                        text = f"{prefix} of {owner} overlaps {outer} of {other}"
+                    out.append((other, owner, text))
+                if int(prefix.broadcast_address) <= int(outer.broadcast_address):
+                    continue
+            active = (prefix, owner)
+        return out
+
+    def _check_addresses(self) -> Iterable[str]:
+        for r in self.routers.values():
+            if r.loopback4.network.prefixlen != 32 or r.loopback6.network.prefixlen != 128:
+                yield (f"router {r.name} needs a /32 and a /128 loopback, has {r.loopback4} "
+                       f"and {r.loopback6}")
         for link in self.links.values():
             if link.ipv4.prefixlen != 31 or link.ipv6.prefixlen != 127:
                 yield f"link {link.id} needs a /31 and a /127, has {link.ipv4} and {link.ipv6}"
-                continue
-            for net in (link.ipv4, link.ipv6):
-                if (msg := claim(net.network_address, f"link {link.id}")) is not None:
-                    yield msg
+        for _first, _second, text in self.address_overlaps():
+            yield text
         nets = Counter(r.net for r in self.routers.values())
         for iso, count in nets.items():
             if count > 1:

@@ -248,6 +248,49 @@ def _site_prefixes(spec: TopologySpec) -> dict[str, SitePrefixes]:
     return out
 
 
+def _owner_place(owner: str, spec: TopologySpec, network: Network
+                 ) -> tuple[tuple[str | int, ...], bool]:
+    """Where the file writes an address owner (see ``Network.address_claims``),
+    and whether it writes the address itself rather than leaving it derived."""
+    words = owner.split()
+    name = words[-2] if owner.endswith((" loopback", " prefix")) else words[-1]
+    if owner.endswith(" loopback"):
+        i = next(i for i, r in enumerate(spec.routers) if r.name == name)
+        r = spec.routers[i]
+        key = "loopback4" if r.loopback4 is not None else "loopback6"
+        written = r.loopback4 is not None or r.loopback6 is not None
+        return (("routers", i, key) if written else ("routers", i)), written
+    if owner.startswith("link "):
+        i = list(network.links).index(name)
+        lk = spec.links[i]
+        key = "ipv4" if lk.ipv4 is not None else "ipv6"
+        written = lk.ipv4 is not None or lk.ipv6 is not None
+        return (("links", i, key) if written else ("links", i)), written
+    if owner.startswith("site "):
+        i = next(i for i, s in enumerate(spec.sites) if s.name == name)
+        s = spec.sites[i]
+        key = "prefix4" if s.prefix4 is not None else "prefix6"
+        written = s.prefix4 is not None or s.prefix6 is not None
+        return (("sites", i, key) if written else ("sites", i)), written
+    i = next(i for i, e in enumerate(spec.external_networks) if e.name == name)
+    written = spec.external_networks[i].prefixes is not None
+    return (("external_networks", i, "prefixes") if written else ("external_networks", i)), \
+        written
+
+
+def _check_overlaps(network: Network, spec: TopologySpec, lines: LineMap, path: str) -> None:
+    """Overlapping addresses, reported on the line that wrote one of them by hand."""
+    overlaps = network.address_overlaps()
+    if not overlaps:
+        return
+    first, second, text = overlaps[0]
+    (where_a, written_a), (where_b, written_b) = (_owner_place(first, spec, network),
+                                                  _owner_place(second, spec, network))
+    where = where_a if written_a and not written_b else where_b
+    more = f" (and {len(overlaps) - 1} more)" if len(overlaps) > 1 else ""
+    raise TopologyError(f"{text}{more}", path=path, line=lines.line_of(where))
+
+
 def build_network(spec: TopologySpec, *, lines: LineMap | None = None,
                   path: str = "<topology>", check: bool = True) -> Network:
     """Derive every address, port, latency and metric and return the Network.
@@ -270,6 +313,7 @@ def build_network(spec: TopologySpec, *, lines: LineMap | None = None,
         description=spec.description,
     )
     if check:
+        _check_overlaps(network, spec, rep, path)
         problems = network.problems()
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

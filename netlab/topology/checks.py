@@ -137,6 +137,9 @@ def _check_router(rep: _Reporter, spec: TopologySpec, i: int, r: RouterSpec,
         if itf is not None and not is_infra_safe(itf.ip):
             raise rep.fail((*where, key), f"loopback {itf} is outside the lab-safe ranges "
                            "198.18.0.0/15 and 2001:db8::/32")
+        if itf is not None and itf.network.prefixlen != itf.max_prefixlen:
+            raise rep.fail((*where, key), f"{key} must be a /{itf.max_prefixlen} (one "
+                           f"address), got {itf}")
 
 
 def _check_links(rep: _Reporter, spec: TopologySpec, routers: dict[str, RouterSpec]) -> None:

@@ -57,7 +57,8 @@ Asn = Annotated[int, AfterValidator(_check_asn)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No inf or nan: a capacity of .inf (or 1e400) is a typo, not a link.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class VendorDefaults(_Strict):
