@@ -139,3 +139,11 @@ def test_analyze_with_the_batfish_engine_fails_fast_without_a_service(
     assert json.loads(embedded.output)["engine"] == "embedded"
     what_if = run("analyze", str(snap), "--what-if", "node:lon1-bb1", "--engine", "batfish")
     assert what_if.exit_code == 2 and "embedded engine only" in what_if.output
+
+
+def test_capabilities_rejects_a_version_that_is_not_a_release() -> None:
+    # 'garbage' used to be accepted and ignored: the EOS IS-IS release check never ran.
+    r = CliRunner().invoke(cli, ["engine", "capabilities", "--batfish-version", "garbage"])
+    assert r.exit_code == 2 and r.output.startswith("netlab: error: Invalid value for "
+                                                    "'--batfish-version'"), r.output
+    assert len(r.output.strip().splitlines()) == 1

@@ -13,6 +13,7 @@ drill can be graded by Batfish and why not.
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -187,13 +188,21 @@ def _print_findings(title: str, ok: bool, reasons: tuple[str, ...]) -> None:
         con.print(f"  - {reason}", markup=False, highlight=False)
 
 
+def _release(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A Batfish release number such as 2025.07.07 (anything else was ignored silently)."""
+    if value is not None and re.fullmatch(r"\d+(\.\d+)*", value.strip()) is None:
+        raise click.BadParameter(f"{value!r} is not a Batfish release (expected e.g. "
+                                 "2025.07.07.2423, as 'netlab engine status' shows)")
+    return value
+
+
 @engine.command("capabilities")
 @click.option("--scenario", "scenarios", multiple=True, metavar="ID|FILE",
               help="A drill to check (repeatable).")
 @click.option("--all-scenarios", is_flag=True, help="Check every shipped drill.")
 @click.option("--topology", metavar="NAME|FILE",
               help="Network-wide limits for a topology (its default vendors).")
-@click.option("--batfish-version", metavar="VERSION",
+@click.option("--batfish-version", metavar="VERSION", callback=_release,
               help="The Batfish release that would grade (see 'netlab engine status').")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_guard
