@@ -323,12 +323,15 @@ class BgpRib:
             if n in res.local:
                 cands.append(res.local[n])
             new = decide(cands, self._cost(n), sp.multipath)
-            if new == res.sel.get(n):
+            old = res.sel.get(n)
+            if new == old:
                 continue
             if new is None:
                 res.sel.pop(n, None)
             else:
                 res.sel[n] = new
+                if old is not None and new.best == old.best:
+                    continue  # only the ECMP set changed: what n advertises is the same
             targets = outs.get(n)
             if targets is None:
                 targets = outs[n] = [f for r in active for f in sp.out_to.get(r, ())

@@ -155,9 +155,35 @@ class SpfDelta:
     graph: Graph  # the graph with the failed edges dead
     affected: IntArray  # sources whose rows were recomputed
     dist: FloatArray  # (len(affected), n)
-    edges: IntArray  # edges whose on_path rows were recomputed
-    on_path: BoolArray  # (len(edges), n)
+    edges: IntArray  # live edges whose on_path entries were recomputed ...
+    cols: IntArray  # ... in these destination columns (every other entry is unchanged)
+    on_path: BoolArray  # (len(edges), len(cols))
+    dead_edges: IntArray  # edges removed (on_path all False)
     dead_nodes: IntArray
+
+    def mask(self, edge: int, dest: int) -> bool:
+        """``on_path[edge, dest]`` after the failure."""
+        return bool(self.applied_mask_row(edge)[dest])
+
+    def applied_mask_row(self, edge: int) -> BoolArray:
+        """The whole ``on_path`` row of ``edge`` after the failure."""
+        row: BoolArray = self.base.on_path[edge].copy()
+        if edge in self._dead:
+            row[:] = False
+            return row
+        k = self._edge_pos.get(edge)
+        if k is not None:
+            row[self.cols] = self.on_path[k]
+        row[self.dead_nodes] = False
+        return row
+
+    @property
+    def _dead(self) -> set[int]:
+        return set(self.dead_edges.tolist())
+
+    @property
+    def _edge_pos(self) -> dict[int, int]:
+        return {int(e): k for k, e in enumerate(self.edges)}
 
     def applied(self) -> Spf:
         """The full SPF after the failure (the base copied, the delta applied)."""
@@ -168,7 +194,8 @@ class SpfDelta:
         plain = ~self.graph.overloaded[self.affected]
         transit[self.affected[plain]] = self.dist[plain]
         on_path = b.on_path.copy()
-        on_path[self.edges] = self.on_path
+        on_path[np.ix_(self.edges, self.cols)] = self.on_path
+        on_path[self.dead_edges] = False
         for d in self.dead_nodes:
             dist[:, d] = np.inf
             transit[:, d] = np.inf
@@ -224,17 +251,18 @@ def without(spf: Spf, dead_edges: IntArray, dead_nodes: IntArray | None = None) 
     transit = _overlay(spf.transit, plain, rows[~over_mask])
     if len(over):
         rows[over_mask] = _own_rows(g2, transit, over, spf.out)
-    edges = np.flatnonzero(affected[g.tail] | affected[g.head] | dead)
-    mine_rows = _overlay(spf.dist, src, rows)
-    mask = np.zeros((len(edges), g.n), dtype=bool)
-    for lo in range(0, len(edges), CHUNK):
-        blk = edges[lo:lo + CHUNK]
-        mine = mine_rows(g.tail[blk])
-        got = g.weight[blk][:, None] + transit(g.head[blk])
-        mask[lo:lo + CHUNK] = (got == mine) & np.isfinite(mine) & alive[blk][:, None]
-    if len(nodes):
-        mask[:, nodes] = False
-    return SpfDelta(spf, g2, src, rows, edges, mask, nodes)
+    # Only columns where some recomputed (live) row changed can change any mask entry.
+    live_src = ~is_dead[src]
+    cols = np.flatnonzero((rows[live_src] != spf.dist[src[live_src]]).any(axis=0)
+                          & ~is_dead)
+    edges = np.flatnonzero((affected[g.tail] | affected[g.head]) & alive)
+    dist_c = spf.dist[:, cols]
+    dist_c[src] = rows[:, cols]
+    trans_c = spf.transit[:, cols]
+    trans_c[plain] = rows[~over_mask][:, cols]
+    mine = dist_c[g.tail[edges]]
+    mask = (g.weight[edges][:, None] + trans_c[g.head[edges]] == mine) & np.isfinite(mine)
+    return SpfDelta(spf, g2, src, rows, edges, cols, mask, np.flatnonzero(dead), nodes)
 
 
 def _overlay(base: FloatArray, idx: IntArray, rows: FloatArray) -> _Rows:

@@ -178,33 +178,26 @@ class _LevelDelta:
         self.delta = delta
         self.pos = {int(s): k for k, s in enumerate(delta.affected)}
         self.edge_pos = {int(e): k for k, e in enumerate(delta.edges)}
+        self.col_pos = {int(c): j for j, c in enumerate(delta.cols)}
+        self.dead_edges = set(delta.dead_edges.tolist())
+        self._changed: dict[int, NDArray[np.bool_]] | None = None
         self.dead = {int(d) for d in delta.dead_nodes}
-        adverts = a.isis.adverts[lg.level]
-        self.before = adverts
-        dead_names = {a.inv.names[d] for d in self.dead}
-        lost = {(a.inv.index[n], i) for n, i in dead_ports}
-        self.after: dict[IPNetwork, list[tuple[int, int]]] = {}
-        self.changed_prefixes: set[IPNetwork] = set()
-        for p, adv in adverts.items():
-            keep = [(n, m) for n, m in adv if a.inv.names[n] not in dead_names
-                    and not self._lost(n, p, lost)]
-            self.after[p] = keep
-            if len(keep) != len(adv):
-                self.changed_prefixes.add(p)
-        self.by_node: dict[int, list[IPNetwork]] = defaultdict(list)
-        for p, adv in adverts.items():
-            for n, _ in adv:
-                self.by_node[n].append(p)
-
-    def _lost(self, node: int, prefix: IPNetwork, lost: set[tuple[int, str]]) -> bool:
-        name = self.a.inv.names[node]
-        for (n, itf) in lost:
-            if n == node:
-                cfg = self.a.inv.interfaces.get((name, itf))
-                if cfg is not None and any(x is not None and x.network == prefix
-                                           for x in (cfg.ipv4, cfg.ipv6)):
-                    return True
-        return False
+        self.before = a.isis.adverts[lg.level]
+        self.by_node = _advertised_by(a, lg.level)
+        # advertisements withdrawn: every prefix of a dead router, of a dark port
+        gone: set[tuple[int, IPNetwork]] = set()
+        for d in self.dead:
+            gone.update((d, p) for p in self.by_node.get(d, ()))
+        for node, itf in dead_ports:
+            cfg = a.inv.interfaces.get((node, itf))
+            i = a.inv.index.get(node)
+            if cfg is not None and i is not None:
+                gone.update((i, x.network) for x in (cfg.ipv4, cfg.ipv6) if x is not None)
+        self.changed_prefixes = {p for i, p in gone
+                                 if any(n == i for n, _ in self.before.get(p, ()))}
+        self.after: dict[IPNetwork, list[tuple[int, int]]] = {
+            p: [(n, m) for n, m in self.before[p] if (n, p) not in gone]
+            for p in self.changed_prefixes}
 
     def _dist(self, s: int, new: bool) -> FloatArray:
         spf = self.lg.spf
@@ -219,15 +212,20 @@ class _LevelDelta:
 
     def _mask(self, e: int, d: int, new: bool) -> bool:
         if new:
-            if d in self.dead:
+            if d in self.dead or e in self.dead_edges:
                 return False
-            k = self.edge_pos.get(e)
-            if k is not None:
-                return bool(self.delta.on_path[k, d])
+            k, j = self.edge_pos.get(e), self.col_pos.get(d)
+            if k is not None and j is not None:
+                return bool(self.delta.on_path[k, j])
         return bool(self.lg.spf.on_path[e, d])
 
+    def _adverts(self, p: IPNetwork, new: bool) -> list[tuple[int, int]]:
+        if new and p in self.after:
+            return self.after[p]
+        return self.before.get(p, [])
+
     def route(self, s: int, p: IPNetwork, new: bool) -> tuple[int, frozenset[int]] | None:
-        adv = (self.after if new else self.before).get(p, [])
+        adv = self._adverts(p, new)
         if not adv or any(n == s for n, _ in self.before.get(p, [])) or (new and s in self.dead):
             return None
         row = self._dist(s, new)
@@ -241,29 +239,54 @@ class _LevelDelta:
                 edges.update(int(e) for e in self.lg.spf.out[s] if self._mask(int(e), n, new))
         return int(best), frozenset(edges)
 
+    def changed_destinations(self) -> dict[int, NDArray[np.bool_]]:
+        """Per source whose routes may change: the destination routers that changed for it
+        (a new distance or new ECMP next hops), dead routers excluded. Computed once."""
+        if self._changed is not None:
+            return self._changed
+        spf, delta = self.lg.spf, self.delta
+        n = spf.dist.shape[0]
+        dead = np.zeros(n, dtype=bool)
+        dead[list(self.dead)] = True
+        out: dict[int, NDArray[np.bool_]] = {}
+        for s, k in self.pos.items():
+            if s not in self.dead:
+                out[s] = (spf.dist[s] != delta.dist[k]) & ~dead
+        tails = spf.graph.tail
+        if len(delta.edges):
+            diff = spf.on_path[np.ix_(delta.edges, delta.cols)] != delta.on_path
+            hit = diff.any(axis=1)
+            for e, row in zip(delta.edges[hit].tolist(), diff[hit], strict=True):
+                s = int(tails[e])
+                acc = out.get(s)
+                if acc is None:
+                    acc = out[s] = np.zeros(n, dtype=bool)
+                acc[delta.cols] |= row
+        for e in self.dead_edges:
+            s = int(tails[e])
+            if s in self.dead:
+                continue
+            acc = out.get(s)
+            if acc is None:
+                acc = out[s] = np.zeros(n, dtype=bool)
+            acc |= spf.on_path[e] & ~dead
+        self._changed = out
+        return out
+
     def changed_pairs(self) -> set[tuple[int, IPNetwork]]:
         """(source, prefix) pairs whose route may have changed."""
         out: set[tuple[int, IPNetwork]] = set()
-        spf = self.lg.spf
-        sources = set(self.pos) | {int(spf.graph.tail[e]) for e in self.delta.edges}
-        for s in sources:
-            before = spf.dist[s]
-            after = self._dist(s, True)
-            diff = set(np.flatnonzero(before != after).tolist())
-            for e in spf.out[s]:
-                k = self.edge_pos.get(int(e))
-                if k is not None:
-                    diff.update(np.flatnonzero(spf.on_path[e] != self.delta.on_path[k]).tolist())
-            for d in diff:
+        for s, row in self.changed_destinations().items():
+            for d in np.flatnonzero(row).tolist():
                 for p in self.by_node.get(d, ()):
                     out.add((s, p))
+        everyone = range(len(self.a.inv.names))
         for p in self.changed_prefixes:
-            for s in range(len(self.a.inv.names)):
-                out.add((s, p))
+            out.update((s, p) for s in everyone)
         for d in self.dead:
             for p in self.by_node.get(d, ()):
-                for s in range(len(self.a.inv.names)):
-                    out.add((s, p))
+                out.update((s, p) for s in everyone)
+            out.update((d, p) for p in self.before)  # a dead router loses every route
         return out
 
     def row(self, s: int, p: IPNetwork, got: tuple[int, frozenset[int]] | None
@@ -300,7 +323,7 @@ def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
     t["spf"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     ld = _LevelDelta(a, lg, delta, ports)
-    pairs, dists, lost, cut = _counts(lg, delta)
+    pairs, dists, lost, cut = _counts(ld)
     t["counts"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sessions = _sessions(a, ld, ports, set(failures.nodes_down), cut)
@@ -326,29 +349,37 @@ def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
                   t, ld)
 
 
-def _counts(lg: IsisLevelGraph, delta: SpfDelta) -> tuple[int, int, int, set[int]]:
+def _counts(ld: _LevelDelta) -> tuple[int, int, int, set[int]]:
     """(pairs changed, distances changed, pairs cut off, sources that lost a destination)."""
-    spf = lg.spf
-    n = spf.dist.shape[0]
-    dead = np.zeros(n, dtype=bool)
-    dead[delta.dead_nodes] = True
-    old = spf.dist[delta.affected]
-    new = delta.dist
-    dist_diff = (old != new) & ~dead[None, :]
-    dist_diff[np.isin(delta.affected, delta.dead_nodes)] = False
-    cut_rows = np.isinf(new) & np.isfinite(old) & ~dead[None, :]
-    cut_rows[np.isin(delta.affected, delta.dead_nodes)] = False
-    changed = dict(zip(delta.affected.tolist(), dist_diff, strict=True))
-    tails = spf.graph.tail[delta.edges]
-    mask_diff = (spf.on_path[delta.edges] != delta.on_path) & ~dead[None, :]
-    for k, s in enumerate(tails.tolist()):
-        if s in dead.nonzero()[0]:
+    spf, delta = ld.lg.spf, ld.delta
+    pairs = sum(int(row.sum()) for row in ld.changed_destinations().values())
+    dists = cut_pairs = 0
+    cut: set[int] = set()
+    dead = list(ld.dead)
+    for s, k in ld.pos.items():
+        if s in ld.dead:
             continue
-        row = changed.get(s)
-        changed[s] = mask_diff[k] if row is None else (row | mask_diff[k])
-    pairs = int(sum(int(r.sum()) for r in changed.values()))
-    cut = {int(s) for s, row in zip(delta.affected.tolist(), cut_rows, strict=True) if row.any()}
-    return pairs, int(dist_diff.sum()), int(cut_rows.sum()), cut
+        old, new = spf.dist[s].copy(), delta.dist[k]
+        old[dead] = new[dead]
+        dists += int((old != new).sum())
+        lost = int((np.isinf(new) & np.isfinite(old)).sum())
+        if lost:
+            cut_pairs += lost
+            cut.add(s)
+    return pairs, dists, cut_pairs, cut
+
+
+def _advertised_by(a: Analysis, level: int) -> dict[int, list[IPNetwork]]:
+    """Router → the prefixes it advertises at ``level`` (computed once per analysis)."""
+    key = ("whatif-advertised-by", level)
+    got = a.inv.memo.get(key)
+    if got is None:
+        by: dict[int, list[IPNetwork]] = defaultdict(list)
+        for p, adv in a.isis.adverts[level].items():
+            for n, _ in adv:
+                by[n].append(p)
+        got = a.inv.memo[key] = dict(by)
+    return got  # type: ignore[return-value]
 
 
 def _sessions(a: Analysis, ld: _LevelDelta, ports: set[Port], dead: set[str],
