@@ -282,38 +282,57 @@ class EmbeddedEngine:
     @staticmethod
     def default_destinations(snapshot: Snapshot) -> list[IPAddress]:
         """Internal loopbacks, site prefixes and external prefixes (both families)."""
+        return [dst for dst, _ in EmbeddedEngine._default_pairs(snapshot)]
+
+    @staticmethod
+    def _default_pairs(snapshot: Snapshot) -> list[tuple[IPAddress, str | None]]:
+        """Default destinations, each with the IS-IS domain its sources must share
+        (None = every source): a loopback is only meant to be reached from its own
+        IS-IS domain (an express plane); site and external prefixes from everywhere."""
+        from netlab.render.intent import isis_domain
+
         net = snapshot.network
-        out: list[IPAddress] = []
+        out: list[tuple[IPAddress, str | None]] = []
         for r in sorted(net.internal_routers(), key=lambda r: r.name):
-            out += [r.loopback4.ip, r.loopback6.ip]
+            domain = isis_domain(net, r)
+            if domain is not None:
+                out += [(r.loopback4.ip, domain), (r.loopback6.ip, domain)]
         for site in sorted(net.site_prefixes):
             sp = net.site_prefixes[site]
-            out += [first_host(sp.ipv4), first_host(sp.ipv6)]
+            out += [(first_host(sp.ipv4), None), (first_host(sp.ipv6), None)]
         for name in sorted(net.external_networks):
             ext = net.external_networks[name]
             nets: list[IPNetwork] = [*ext.prefixes4, *ext.prefixes6]
-            out += [first_host(p) for p in nets]
+            out += [(first_host(p), None) for p in nets]
         return out
 
     def _flows(self, a: Analysis, sources: Collection[str] | None,
-               destinations: Collection[Target] | None
-               ) -> tuple[list[str], list[IPAddress]]:
+               destinations: Collection[Target] | None) -> list[tuple[IPAddress, list[str]]]:
+        """(destination, its sources) of the flows a reachability question covers."""
         srcs = self._nodes(a, sources, "source") if sources is not None else (
             self.default_sources(a))
-        dsts = ([first_host(d) for d in destinations] if destinations is not None
-                else self.default_destinations(a.snapshot))
-        return srcs, dsts
+        if destinations is not None:
+            return [(first_host(d), srcs) for d in destinations]
+        from netlab.render.intent import isis_domain
+
+        net = a.snapshot.network
+        by_domain: dict[str | None, list[str]] = {None: srcs}
+        for name in srcs:
+            router = net.routers.get(name)
+            dom = isis_domain(net, router) if router is not None else None
+            if dom is not None:
+                by_domain.setdefault(dom, []).append(name)
+        return [(dst, by_domain.get(dom, [])) for dst, dom in self._default_pairs(a.snapshot)]
 
     def reachability(self, snapshot: Snapshot, *, sources: Collection[str] | None = None,
                      destinations: Collection[Target] | None = None,
                      dispositions: Collection[FlowDisposition] | None = None
                      ) -> Answer[TracerouteRow]:
         a = self.analysis(snapshot)
-        srcs, dsts = self._flows(a, sources, destinations)
         want = set(dispositions) if dispositions is not None else None
         rows = []
-        idx = [a.inv.index[s] for s in srcs]
-        for dst in dsts:
+        for dst, srcs in self._flows(a, sources, destinations):
+            idx = [a.inv.index[s] for s in srcs]
             graph = ForwardingGraph(a.inv, a.fib, dst)
             for s, i, disp in zip(srcs, idx, graph.dispositions_of(idx), strict=True):
                 if want is not None and not disp & want:
@@ -329,11 +348,10 @@ class EmbeddedEngine:
         destinations: Collection[Target] | None = None,
     ) -> Answer[DifferentialReachabilityRow]:
         a, b = self.analysis(snapshot), self.analysis(reference)
-        srcs, dsts = self._flows(a, sources, destinations)
         rows = []
-        both = [s for s in srcs if s in b.inv.index]
-        ia, ib = [a.inv.index[s] for s in both], [b.inv.index[s] for s in both]
-        for dst in dsts:
+        for dst, srcs in self._flows(a, sources, destinations):
+            both = [s for s in srcs if s in b.inv.index]
+            ia, ib = [a.inv.index[s] for s in both], [b.inv.index[s] for s in both]
             ga, gb = ForwardingGraph(a.inv, a.fib, dst), ForwardingGraph(b.inv, b.fib, dst)
             da, db = ga.dispositions_of(ia), gb.dispositions_of(ib)
             for s, i, j, x, y in zip(both, ia, ib, da, db, strict=True):
