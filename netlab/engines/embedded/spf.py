@@ -256,13 +256,23 @@ def without(spf: Spf, dead_edges: IntArray, dead_nodes: IntArray | None = None) 
     cols = np.flatnonzero((rows[live_src] != spf.dist[src[live_src]]).any(axis=0)
                           & ~is_dead)
     edges = np.flatnonzero((affected[g.tail] | affected[g.head]) & alive)
-    dist_c = spf.dist[:, cols]
-    dist_c[src] = rows[:, cols]
-    trans_c = spf.transit[:, cols]
-    trans_c[plain] = rows[~over_mask][:, cols]
-    mine = dist_c[g.tail[edges]]
-    mask = (g.weight[edges][:, None] + trans_c[g.head[edges]] == mine) & np.isfinite(mine)
+    tail_of, head_of = g.tail[edges], g.head[edges]
+    mine = _gather(spf.dist, src, rows, tail_of, cols)
+    got = _gather(spf.transit, plain, rows[~over_mask], head_of, cols)
+    mask = (g.weight[edges][:, None] + got == mine) & np.isfinite(mine)
     return SpfDelta(spf, g2, src, rows, edges, cols, mask, np.flatnonzero(dead), nodes)
+
+
+def _gather(base: FloatArray, idx: IntArray, rows: FloatArray, which: IntArray,
+            cols: IntArray) -> FloatArray:
+    """``base[which][:, cols]`` with the rows ``idx`` replaced by ``rows`` (no full copy)."""
+    out: FloatArray = base[np.ix_(which, cols)]
+    pos = np.full(base.shape[0], -1, dtype=np.int64)
+    pos[idx] = np.arange(len(idx))
+    p = pos[which]
+    sel = p >= 0
+    out[sel] = rows[np.ix_(p[sel], cols)]
+    return out
 
 
 def _overlay(base: FloatArray, idx: IntArray, rows: FloatArray) -> _Rows:
