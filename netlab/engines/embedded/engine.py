@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Collection, Iterable
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from netlab.engines.base import (
     Answer,
@@ -18,6 +18,7 @@ from netlab.engines.base import (
     BgpSessionCompatibilityRow,
     BgpSessionStatusRow,
     DifferentialReachabilityRow,
+    Engine,
     FileFormat,
     FileParseStatusRow,
     FlowDisposition,
@@ -377,3 +378,7 @@ class EmbeddedEngine:
         """What ``failures`` change (IS-IS routes and sessions incrementally; BGP best paths
         and overloaded links by a full analysis of the failed snapshot when asked for)."""
         return what_if(self.analysis(snapshot), failures, bgp=bgp, utilisation=utilisation)
+
+
+if TYPE_CHECKING:  # the embedded engine implements the question API (checked by mypy)
+    _conforms: Engine = EmbeddedEngine()
