@@ -15,12 +15,13 @@ from netlab.engines.embedded import EmbeddedEngine
 from netlab.engines.embedded.analysis import analyse
 from netlab.model.device import AuthType, DeviceConfig, HelloAuth, IsisLevel
 from netlab.model.network import FailureState
+from netlab.model.types import Vendor
 
 
-def line() -> Net:
+def line(vendor: Vendor = Vendor.FRR) -> Net:
     """a --10-- b --10-- c, plus a spare b--d link."""
-    return (Net().router("a", "s1").router("b", "s1").router("c", "s2").router("d", "s2")
-            .link("a", "b").link("b", "c").link("b", "d"))
+    return (Net(vendor=vendor).router("a", "s1").router("b", "s1").router("c", "s2")
+            .router("d", "s2").link("a", "b").link("b", "c").link("b", "d"))
 
 
 def square() -> Net:
@@ -90,8 +91,6 @@ CASES: list[tuple[str, Any, FailureState | None, AdjacencyReason, tuple[str, str
     ("passive", _isis_a(passive=True), None, AdjacencyReason.PASSIVE, ("DOWN", "DOWN")),
     ("broadcast vs p2p", _isis_a(point_to_point=False), None,
      AdjacencyReason.NETWORK_TYPE_MISMATCH, ("DOWN", "DOWN")),
-    ("circuit level 1", _isis_a(level=IsisLevel.L1), None, AdjacencyReason.LEVEL_MISMATCH,
-     ("DOWN", "DOWN")),
     ("auth on one side", _isis_a(hello_auth=HelloAuth(AuthType.MD5, "k1")), None,
      AdjacencyReason.AUTH_MISMATCH, ("DOWN", "INIT")),
     ("mtu lowered on a", _edit_a(mtu=1500), None, AdjacencyReason.MTU_MISMATCH,
@@ -110,6 +109,15 @@ def test_each_adjacency_down_reason(edit: Any, failures: FailureState | None,
     assert a_side.reason is reason and b_side.reason is reason
     assert (a_side.state.value, b_side.state.value) == states
     assert a_side.level is None and a_side.detail
+
+
+def test_circuit_level_mismatch_on_junos_but_not_on_frr() -> None:
+    """FRR 8.4 ignores ``isis circuit-type`` on a level-2-only router (seen in the lab)."""
+    junos = adjacency(line(Vendor.JUNOS), _isis_a(level=IsisLevel.L1))
+    assert junos[("a", "b")].reason is AdjacencyReason.LEVEL_MISMATCH
+    assert {r.state for r in junos.values()} == {AdjacencyState.DOWN}
+    frr = adjacency(line(Vendor.FRR), _isis_a(level=IsisLevel.L1))
+    assert frr[("a", "b")].state is AdjacencyState.UP and frr[("a", "b")].level is IsisLevel.L2
 
 
 def test_auth_with_different_keys_leaves_both_down() -> None:

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from netlab.engines.base import AdjacencyReason, AdjacencyState, IsisAdjacencyRow
 from netlab.engines.embedded.inventory import Inventory, Port
 from netlab.model.device import DeviceConfig, InterfaceConfig, IsisLevel
+from netlab.model.types import Vendor
 
-__all__ = ["Adjacency", "area_of", "evaluate_adjacencies", "levels_of", "system_id_of"]
+__all__ = ["Adjacency", "area_of", "circuit_levels", "evaluate_adjacencies", "levels_of",
+           "system_id_of"]
 
 _LEVELS = {IsisLevel.L1: frozenset({1}), IsisLevel.L2: frozenset({2}),
            IsisLevel.L1L2: frozenset({1, 2})}
@@ -76,9 +78,17 @@ def _metric(cfg: DeviceConfig, itf: InterfaceConfig) -> int:
     return max(0, min(itf.isis.metric, cap))
 
 
-def _circuit_levels(cfg: DeviceConfig, itf: InterfaceConfig) -> frozenset[int]:
+def circuit_levels(cfg: DeviceConfig, itf: InterfaceConfig) -> frozenset[int]:
+    """The levels a circuit runs: its circuit type within the process's is-type.
+
+    FRR 8.4 ignores ``isis circuit-type`` on a single-level router and runs every
+    circuit at the router's level (seen in the lab, docs/engines.md).
+    """
     assert itf.isis is not None and cfg.isis is not None
-    return _LEVELS[itf.isis.level] & _LEVELS[cfg.isis.level]
+    process = _LEVELS[cfg.isis.level]
+    if cfg.vendor is Vendor.FRR and len(process) == 1:
+        return process
+    return _LEVELS[itf.isis.level] & process
 
 
 def _where(e: _End) -> str:
@@ -132,7 +142,7 @@ class _Circuit:
             return self._both(AdjacencyReason.NETWORK_TYPE_MISMATCH,
                               f"{_where(ea)} is {kind[ea.itf.isis.point_to_point]}, "
                               f"{_where(eb)} is {kind[eb.itf.isis.point_to_point]}"), []
-        la, lb = _circuit_levels(ea.cfg, ea.itf), _circuit_levels(eb.cfg, eb.itf)
+        la, lb = circuit_levels(ea.cfg, ea.itf), circuit_levels(eb.cfg, eb.itf)
         common = la & lb
         if not common:
             return self._both(AdjacencyReason.LEVEL_MISMATCH,

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netlab.engines.base import IPNetwork, NextHop, RoutingProtocol
-from netlab.engines.embedded.adjacency import NARROW_MAX, WIDE_MAX, Adjacency
+from netlab.engines.embedded.adjacency import NARROW_MAX, WIDE_MAX, Adjacency, circuit_levels
 from netlab.engines.embedded.inventory import Inventory
 from netlab.engines.embedded.spf import Graph, Spf, solve
 from netlab.model.device import IsisLevel
@@ -98,7 +98,7 @@ class IsisRib:
                 continue
             cap = WIDE_MAX if cfg.isis.wide_metrics else NARROW_MAX
             metric = max(0, min(itf.isis.metric, cap))
-            levels = _PROCESS_LEVELS[itf.isis.level] & _PROCESS_LEVELS[cfg.isis.level]
+            levels = circuit_levels(cfg, itf)
             i = inv.index[node]
             for addr in (itf.ipv4, itf.ipv6):
                 if addr is None:
