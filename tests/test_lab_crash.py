@@ -2,8 +2,10 @@
 
 Each test starts ``netlab lab up`` as a subprocess, interrupts or kills it
 while routers are starting, and checks that no namespace, veth, FRR process
-or state file of netlab is left. ``netlab lab down --all`` is a sweep of the
-whole machine, so these tests refuse to run next to a lab someone else has up.
+or state file of netlab is left. ``netlab lab down --all`` sweeps every
+namespace with netlab's prefix, so the module runs in a private prefix and
+state directory (:func:`~netlab.lab.names.private_space`): it never touches
+another netlab on the machine.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from netlab.lab.names import NS_PREFIX, state_dir
+from netlab.lab.names import ns_prefix, private_space, state_dir
 from netlab.lab.netns import list_namespaces
 from netlab.lab.poll import wait_until
 from netlab.lab.state import StateFile, list_state_files
 from netlab.lab.system import FRR_DIR, processes
 
 pytestmark = pytest.mark.live
+TAG = "c"
 
 LAB = "t-crash"
 CLI = [sys.executable, "-c", "from netlab.cli import main; main()"]
@@ -31,7 +34,7 @@ CLI = [sys.executable, "-c", "from netlab.cli import main; main()"]
 
 def _netlab_daemons() -> list[int]:
     return [p.pid for p in processes()
-            if p.argv[0].startswith(str(FRR_DIR)) and any(a.startswith(NS_PREFIX)
+            if p.argv[0].startswith(str(FRR_DIR)) and any(a.startswith(ns_prefix())
                                                          for a in p.argv)]
 
 
@@ -39,11 +42,17 @@ def _host_links() -> set[str]:
     return set(os.listdir("/sys/class/net"))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_lab_space() -> Iterator[None]:
+    """This module's labs live apart from any other netlab on the machine."""
+    with private_space(f"{TAG}{os.getpid()}"):
+        yield
+
+
 @pytest.fixture
 def quiet_machine() -> Iterator[set[str]]:
-    """Skip when another lab is up; always sweep what this test leaves."""
-    if list_state_files() or list_namespaces():
-        pytest.skip("a netlab lab is already up on this machine (netlab lab down --all)")
+    """An empty private lab space; always sweep what this test leaves."""
+    assert not list_state_files() and not list_namespaces()
     links = _host_links()
     try:
         yield links

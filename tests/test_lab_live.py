@@ -7,6 +7,7 @@ test fails. Waits use the lab's polling helper with deadlines.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +18,23 @@ from click.testing import CliRunner
 from netlab.errors import LabError
 from netlab.lab import faults
 from netlab.lab.lab import Lab
+from netlab.lab.names import private_space
 from netlab.lab.plan import plan_source
 from netlab.lab.poll import wait_until
 from netlab.model.network import Network
 
 pytestmark = pytest.mark.live
+TAG = "l"
 
 LAB = "t-classic"
 TIMEOUT = 90.0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_lab_space() -> Iterator[None]:
+    """This module's labs live apart from any other netlab on the machine."""
+    with private_space(f"{TAG}{os.getpid()}"):
+        yield
 
 
 @pytest.fixture(scope="module")

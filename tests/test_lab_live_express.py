@@ -5,18 +5,28 @@ Needs root and FRR (``live`` marker); the lab is removed even if a test fails.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from netlab.lab import faults
 from netlab.lab.lab import Lab
+from netlab.lab.names import private_space
 from netlab.lab.plan import plan_source
 
 pytestmark = pytest.mark.live
+TAG = "e"
 
 LAB = "t-express"
 TIMEOUT = 90.0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_lab_space() -> Iterator[None]:
+    """This module's labs live apart from any other netlab on the machine."""
+    with private_space(f"{TAG}{os.getpid()}"):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ which ``restore`` undoes. The live engine names interfaces the snapshot's way.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from netlab.engines.live import LiveEngine
 from netlab.lab import faults
 from netlab.lab.lab import Lab
+from netlab.lab.names import private_space
 from netlab.lab.plan import plan_source
 from netlab.model.network import FailureState
 from netlab.render.intent import device_configs
@@ -21,8 +24,16 @@ from netlab.snapshot import read_snapshot, write_snapshot
 from netlab.topology.files import load_network
 
 pytestmark = pytest.mark.live
+TAG = "s"
 
 CUT = "nyc1-bb1--lon1-bb1"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_lab_space() -> Iterator[None]:
+    """This module's labs live apart from any other netlab on the machine."""
+    with private_space(f"{TAG}{os.getpid()}"):
+        yield
 
 
 def test_a_multivendor_snapshot_with_a_cut_link_runs_as_frr(tmp_path: Path) -> None:

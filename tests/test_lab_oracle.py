@@ -20,6 +20,7 @@ lab may still be settling); a timeout shows the remaining difference.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from netlab.engines.live import LiveEngine
 from netlab.errors import ConvergenceTimeout
 from netlab.lab import faults
 from netlab.lab.lab import Lab
+from netlab.lab.names import private_space
 from netlab.lab.plan import plan_source
 from netlab.lab.poll import wait_until
 from netlab.model.network import FailureState, Network
@@ -40,6 +42,7 @@ from netlab.snapshot import read_snapshot, write_snapshot
 from netlab.snapshot.layout import Snapshot
 
 pytestmark = pytest.mark.live
+TAG = "o"
 
 TIMEOUT = 90.0
 Table = dict[tuple[str, str], Any]
@@ -102,6 +105,13 @@ def _agree(lab: Lab, snapshot: Snapshot, deadline: float = TIMEOUT) -> None:
         wait_until(check, deadline, interval=1.0, what="FRR to agree with the embedded engine")
     except ConvergenceTimeout as exc:
         pytest.fail(f"oracle disagreement: {exc.last_diff}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_lab_space() -> Iterator[None]:
+    """This module's labs live apart from any other netlab on the machine."""
+    with private_space(f"{TAG}{os.getpid()}"):
+        yield
 
 
 @pytest.fixture(scope="module", params=["classic-small", "express-small"])

@@ -520,3 +520,18 @@ def test_a_session_torn_down_by_max_prefix_counts_as_settled(ring_plan) -> None:
     assert difference(exp, Observed(sessions=[tripped])) is None
     idle = show.BgpPeerObs("bb1", "198.18.0.2", 65000, 65000, "Idle")
     assert difference(exp, Observed(sessions=[idle])) == "bb1: BGP session to 198.18.0.2 is Idle"
+
+
+def test_a_private_space_renames_namespaces_and_moves_state(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NETLAB_NS_PREFIX", raising=False)
+    monkeypatch.delenv("NETLAB_STATE_DIR", raising=False)
+    with names.private_space("u1") as directory:
+        assert names.ns_prefix() == "nlu1-"
+        assert names.namespace_name("lab", "r1") == "nlu1-lab-r1"
+        assert names.state_dir() == directory == Path("/run/netlab-u1")
+    assert names.ns_prefix() == names.NS_PREFIX
+    assert names.state_dir() == names.DEFAULT_STATE_DIR
+    monkeypatch.setenv("NETLAB_NS_PREFIX", "Bad Prefix")
+    with pytest.raises(LabError, match="NETLAB_NS_PREFIX"):
+        names.ns_prefix()

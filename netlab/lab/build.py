@@ -5,7 +5,7 @@ veths and running FRR daemons, recording each kind of object in the state
 file *before* creating it. Any exception (Ctrl-C included) tears down what was
 recorded so far. :func:`teardown` removes one lab from its state file;
 :func:`sweep` also finds what no state file records — namespaces named with
-:data:`~netlab.lab.names.NS_PREFIX`, FRR daemons started with such a ``-N``,
+:func:`~netlab.lab.names.ns_prefix`, FRR daemons started with such a ``-N``,
 processes living inside such namespaces — and removes those too.
 """
 
@@ -23,7 +23,7 @@ from typing import TypeVar
 from netlab.errors import LabError
 from netlab.lab import frr, netns
 from netlab.lab.frr import DAEMONS, RouterRun
-from netlab.lab.names import NS_PREFIX, router_dir_name, state_dir
+from netlab.lab.names import ns_prefix, router_dir_name, state_dir
 from netlab.lab.plan import LabPlan
 from netlab.lab.poll import wait_until
 from netlab.lab.state import (
@@ -130,7 +130,7 @@ def _frr_pids_of(namespaces: set[str], include_prefix: bool) -> set[int]:
         label = next((p.argv[i + 1] for i, a in enumerate(p.argv[:-1]) if a == "-N"), None)
         is_frr = p.argv[0].startswith(str(FRR_DIR))
         if is_frr and label is not None and (
-                label in namespaces or (include_prefix and label.startswith(NS_PREFIX))):
+                label in namespaces or (include_prefix and label.startswith(ns_prefix()))):
             out.add(p.pid)
         elif p.netns_inode is not None and p.netns_inode in inodes:
             out.add(p.pid)  # anything else living in our namespaces (captures, shells)
@@ -181,7 +181,7 @@ def sweep(directory: Path | None = None) -> SweepReport:
             state = LabState(lab=sf.lab)
         teardown(state, sf)
         labs.append(sf.lab)
-    stray_ns = netns.list_namespaces(NS_PREFIX)
+    stray_ns = netns.list_namespaces(ns_prefix())
     stray_pids = _frr_pids_of(set(stray_ns), include_prefix=True)
     _kill_all(stray_pids, "stray netlab objects")
     netns.delete_namespaces(stray_ns)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from netlab.errors import LabError
-from netlab.lab.names import NS_PREFIX
+from netlab.lab.names import ns_prefix
 from netlab.lab.state import VethRecord
 from netlab.lab.system import run
 
@@ -48,8 +48,9 @@ def _batch(lines: Sequence[str], *, netns: str | None = None, force: bool = Fals
         check=not force)
 
 
-def list_namespaces(prefix: str = NS_PREFIX) -> list[str]:
+def list_namespaces(prefix: str | None = None) -> list[str]:
     """Names of the network namespaces starting with ``prefix`` (netlab's by default)."""
+    prefix = prefix if prefix is not None else ns_prefix()
     if not NETNS_DIR.is_dir():
         return []
     return sorted(p.name for p in NETNS_DIR.iterdir() if p.name.startswith(prefix))
