@@ -326,3 +326,14 @@ def test_update_source_without_an_address_is_an_invalid_local_ip() -> None:
     assert row.reason is SessionReason.INVALID_LOCAL_IP
     status = sessions(_on("bb3", RR1, update_source="lo9"))[("bb3", str(RR1))]
     assert status.established_status is EstablishedStatus.NOT_COMPATIBLE
+
+
+def test_max_prefix_on_a_stub_routers_own_session() -> None:
+    """A stub (here the external peer router) is decided lazily; its limits still count."""
+    net = rr_net().prefix("core2", "198.19.1.0/24", "2001:db8:2:1::/64", "bb3")
+    snap = net.snapshot(edit=_on("p1", PR1_LINK, max_prefix=1))
+    rows = {(r.node, str(r.remote_ip)): r for r in EmbeddedEngine().bgp_session_status(snap)}
+    assert rows[("p1", str(PR1_LINK))].reason is SessionReason.MAX_PREFIX_EXCEEDED
+    assert rows[("pr1", str(P1))].reason is SessionReason.MAX_PREFIX_EXCEEDED
+    ok = net.snapshot(edit=_on("p1", PR1_LINK, max_prefix=2))
+    assert EmbeddedEngine().bgp_session_status(ok, nodes=["p1"]).rows[0].reason is None

@@ -497,6 +497,7 @@ class BgpRib:
         lazy = [f for f in feeds if f.id in limited and f.sender in self.stubs
                 and len({g.sender for g in self.speakers[f.sender].feeds_in
                          if g.family == f.family}) > 1]
+        stub_receivers = [f for f in feeds if f.id in limited and f.receiver in self.stubs]
         group_pre: dict[tuple[int, int], int] = defaultdict(int)
         group_post: dict[tuple[int, int], int] = defaultdict(int)
         for res in self.results.values():
@@ -518,6 +519,15 @@ class BgpRib:
                 sel = self._selection(f.sender, res)
                 if sel is not None and self._export(f, sel) is not None:
                     pre[(f.receiver, f.r_entry.address)] += 1
+            for f in stub_receivers:  # a lazy stub's own sessions: count what it is sent
+                if f.receiver in res.active:
+                    continue
+                sel = self._selection(f.sender, res)
+                sent = self._export(f, sel) if sel is not None else None
+                if sent is not None:
+                    pre[(f.receiver, f.r_entry.address)] += 1
+                    if self._import(f, sent) is not None:
+                        post[(f.receiver, f.r_entry.address)] += 1
         for (g, k), count in group_pre.items():
             for feeds_m in self.groups[g].feeds:
                 if feeds_m[k].id in limited:
