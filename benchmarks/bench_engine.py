@@ -203,10 +203,29 @@ def markdown(results: list[Result], repeat: int) -> str:
         lines += ["", "| size | question | CPU s | wall s | note |", "|---|---|---:|---:|---|"]
         lines += [f"| {r.size} | {q} | {c:.2f} | {w:.2f} | {note} |"
                   for r, q, (c, w, note) in extras]
+    lines += ["", verdict(results)]
     lines += ["", "Networks:", ""]
     lines += [f"- {r.size} ({r.routers} routers): `{r.command}`" for r in results]
     lines.append(END)
     return "\n".join(lines)
+
+
+TARGET_1K_S, TARGET_5K_S, TARGET_WHATIF_MS = 1.0, 15.0, 10.0
+
+
+def verdict(results: list[Result]) -> str:
+    """One sentence per target: met or missed, with the figure."""
+    parts = []
+    for r in results:
+        total = r.stages["total"][0]
+        target = TARGET_5K_S if r.routers > 2500 else TARGET_1K_S
+        word = "meets" if total <= target else "misses"
+        median = statistics.median(r.whatif_cpu) * 1000
+        wword = "meets" if median <= TARGET_WHATIF_MS else "misses"
+        parts.append(f"{r.size}: analysis {total:.2f} s {word} the {target:.0f} s target; "
+                     f"what-if median {median:.1f} ms {wword} the {TARGET_WHATIF_MS:.0f} ms "
+                     "target.")
+    return "Targets — " + " ".join(parts)
 
 
 def record(section: str, doc: Path = DOC) -> None:
