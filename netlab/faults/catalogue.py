@@ -10,8 +10,8 @@ from netlab.errors import FaultError
 from netlab.faults.base import FaultType, NetworkState
 from netlab.faults.bgp import BGP_FAULTS
 from netlab.faults.isis import ISIS_FAULTS
-from netlab.faults.params import suggest
 from netlab.faults.physical import PHYSICAL_FAULTS
+from netlab.topology.checks import suggest
 
 __all__ = ["CATALOGUE", "apply_faults", "fault_type", "pick_params"]
 

@@ -7,23 +7,17 @@ one-line :class:`FaultError` naming what exists instead.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any
 
 from netlab.errors import FaultError
+from netlab.topology.checks import suggest
 
 if TYPE_CHECKING:
     from netlab.faults.base import FaultType, NetworkState, Param
 
-__all__ = ["check_params", "suggest"]
-
-
-def suggest(value: str, choices: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+__all__ = ["check_params"]
 
 
 def _check_one(fault: FaultType, p: Param, value: Any, state: NetworkState,
