@@ -127,12 +127,16 @@ def test_link_failure_takes_the_adjacency_down_and_moves_routes(
     lab.wait_converged(TIMEOUT, must_be_down=before)
     assert _adjacency(lab, "nyc1-bb1", link.a_iface) is None
     assert _adjacency(lab, "lon1-bb1", link.b_iface) is None
-    moved = _isis_interfaces(lab, "nyc1-bb1", target)
-    assert moved and link.a_iface not in moved
+    # Adjacencies and sessions define convergence; SPF runs after its own delay, so the
+    # route is polled for.
+    wait_until(lambda: None if (moved := _isis_interfaces(lab, "nyc1-bb1", target))
+               and link.a_iface not in moved else f"route via {moved}", deadline_s=30,
+               what="the route to move off the failed link")
     faults.restore(lab)
     lab.wait_converged(TIMEOUT)
     assert _adjacency(lab, "nyc1-bb1", link.a_iface) == "Up"
-    assert _isis_interfaces(lab, "nyc1-bb1", target) == {link.a_iface}
+    wait_until(lambda: None if _isis_interfaces(lab, "nyc1-bb1", target) == {link.a_iface}
+               else "route not back", deadline_s=30, what="the route to come back")
 
 
 def test_node_failure_drops_its_adjacencies_and_sessions(restored: Lab,
