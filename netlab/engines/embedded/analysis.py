@@ -22,6 +22,7 @@ from netlab.engines.embedded.bgp_sessions import SessionTable, evaluate_sessions
 from netlab.engines.embedded.fib import Fib
 from netlab.engines.embedded.inventory import Inventory
 from netlab.engines.embedded.isis_rib import IsisLevelGraph, IsisRib, build_level
+from netlab.gcpause import without_gc
 from netlab.snapshot.layout import Snapshot
 
 __all__ = ["Analysis", "analyse"]
@@ -47,6 +48,7 @@ class Analysis:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@without_gc
 def analyse(snapshot: Snapshot, clock: Callable[[], float] = time.perf_counter) -> Analysis:
     """Compute the whole analysis of ``snapshot``; ``timings`` holds ``clock`` seconds per stage
     (wall time by default; pass ``time.process_time`` for CPU time)."""
