@@ -135,6 +135,25 @@ def _local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
     return None, ConfiguredStatus.NO_LOCAL_IP
 
 
+def _back_entries(inv: Inventory) -> dict[tuple[str, str], list[BgpNeighbor]]:
+    """(remote, node) → remote's entries whose address belongs to node (config only: built
+    once per snapshot)."""
+    key = ("back-entries",)
+    got = inv.memo.get(key)
+    if got is None:
+        back: dict[tuple[str, str], list[BgpNeighbor]] = defaultdict(list)
+        for name in inv.names:
+            cfg = inv.configs[name]
+            if cfg.bgp is None:
+                continue
+            for rnb in cfg.bgp.neighbors:
+                owner = inv.owner(rnb.address)
+                if owner is not None:
+                    back[(name, owner[0])].append(rnb)
+        got = inv.memo[key] = dict(back)
+    return got  # type: ignore[return-value]
+
+
 class _Evaluator:
     def __init__(self, inv: Inventory, igp: Fib, tripped: frozenset[tuple[str, IPAddress]]
                  ) -> None:
@@ -146,15 +165,7 @@ class _Evaluator:
         self._pairs: dict[tuple[tuple[str, int], tuple[str, int]],
                           Session | tuple[SessionReason, str]] = {}
         # (remote, node) → remote's entries whose address belongs to node
-        self.back: dict[tuple[str, str], list[BgpNeighbor]] = defaultdict(list)
-        for name in inv.names:
-            cfg = inv.configs[name]
-            if cfg.bgp is None:
-                continue
-            for rnb in cfg.bgp.neighbors:
-                owner = inv.owner(rnb.address)
-                if owner is not None:
-                    self.back[(name, owner[0])].append(rnb)
+        self.back = _back_entries(inv)
 
     # -- TCP over the IGP FIB ----------------------------------------------------------------
     def reaches(self, node: str, dst: IPAddress) -> bool:
@@ -170,7 +181,7 @@ class _Evaluator:
             free = self._static_free[k] = not any(
                 p in self.igp.static_holders for p in self.igp.index.covering(dst))
         if free:
-            return bool(self.igp.cost_column(dst)[start] < float("inf"))
+            return self.igp.cost(start, dst) < float("inf")
         key = (start, k)
         if key not in self._reach:
             self._reach[key] = self._walk(start, dst, frozenset())
@@ -377,7 +388,8 @@ def evaluate_sessions(inv: Inventory, igp: Fib,
                 s = p.session
                 key = (s.a, s.b, s.ip_a, s.ip_b)
                 s = sessions.setdefault(key, s)
-                p = Peering(p.node, p.entry, p.local_as, p.session_type, p.local_ip,
-                            p.remote_node, p.configured, p.status, p.reason, p.detail, s)
+                if s is not p.session:  # the same pair reached through another entry
+                    p = Peering(p.node, p.entry, p.local_as, p.session_type, p.local_ip,
+                                p.remote_node, p.configured, p.status, p.reason, p.detail, s)
             peerings.append(p)
     return SessionTable(tuple(peerings), tuple(sessions.values()))

@@ -27,7 +27,7 @@ resolves over connected and IS-IS routes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 from typing import Protocol
@@ -186,6 +186,8 @@ class Fib:
         self._entries: dict[tuple[int, IPNetwork], FibEntry | None] = {}
         self._lookups: dict[tuple[int, int], FibEntry | None] = {}
         self._cost_columns: dict[int, FloatArray] = {}
+        self._cost_plans: dict[int, list[tuple[IPNetwork, frozenset[int], frozenset[int],
+                                               Callable[[int], float]]]] = {}
         if igp is not None:
             self._extend(igp)
         else:
@@ -394,17 +396,22 @@ class Fib:
 
     def cost(self, node: int, ip: IPAddress) -> float:
         """``node``'s IGP metric to ``ip`` (one entry of :meth:`cost_column`, computed alone)."""
-        col = self._cost_columns.get(ipkey(ip))
+        key = ipkey(ip)
+        col = self._cost_columns.get(key)
         if col is not None:
             return float(col[node])
-        for p in self.index.covering(ip):
-            nk = net_key(p)
-            if node in self.holders.get(nk, ()):
+        plan = self._cost_plans.get(key)
+        if plan is None:
+            plan = self._cost_plans[key] = [
+                (p, frozenset(self.holders.get(net_key(p), ())),
+                 frozenset(self.static_nodes.get(net_key(p), ())), self.isis.cost_of(p))
+                for p in self.index.covering(ip)]
+        for p, holders, statics, isis_cost in plan:
+            if node in holders:
                 return 0.0
-            if node in self.static_nodes.get(nk, ()) and self._usable(node, p):
+            if node in statics and self._usable(node, p):
                 return 0.0
-            cost = self.isis.cost(node, p)
+            cost = isis_cost(node)
             if cost < np.inf:
                 return cost
         return float(np.inf)
-

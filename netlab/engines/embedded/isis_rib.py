@@ -18,6 +18,7 @@ A router never installs an IS-IS route for a prefix it advertises itself
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -83,6 +84,7 @@ class IsisRib:
         self.adverts: dict[int, dict[IPNetwork, list[tuple[int, int]]]] = {1: {}, 2: {}}
         self._columns: dict[tuple[int, tuple[tuple[int, int], ...]], FloatArray] = {}
         self._edge_hops: dict[tuple[int, int], list[NextHop]] = {}
+        self._cost_fns: dict[IPNetwork, Callable[[int], float]] = {}
         self._advertise()
 
     # -- advertisements ----------------------------------------------------------------------
@@ -177,17 +179,37 @@ class IsisRib:
 
     def cost(self, node: int, prefix: IPNetwork) -> float:
         """``node``'s IS-IS metric to ``prefix`` (one entry of :meth:`cost_column`)."""
-        if node in self.advertisers.get(prefix, ()):
-            return float("inf")
+        return self.cost_of(prefix)(node)
+
+    def cost_of(self, prefix: IPNetwork) -> Callable[[int], float]:
+        """A function of a node giving its IS-IS metric to ``prefix`` (the lookups of the
+        prefix done once: many nodes asking about one prefix share them)."""
+        got = self._cost_fns.get(prefix)
+        if got is None:
+            got = self._cost_fns[prefix] = self._make_cost(prefix)
+        return got
+
+    def _make_cost(self, prefix: IPNetwork) -> Callable[[int], float]:
+        own = self.advertisers.get(prefix, frozenset())
+        parts = []
         for lvl in (1, 2):
             adv = self.adverts[lvl].get(prefix)
             lg = self.levels.get(lvl)
             if adv and lg is not None:
-                row = lg.spf.dist[node]
+                parts.append((lg.spf.dist, tuple((a, float(m)) for a, m in adv)))
+        inf = float("inf")
+
+        def cost(node: int) -> float:
+            if node in own:
+                return inf
+            for dist, adv in parts:
+                row = dist[node]
                 best = min(float(row[a]) + m for a, m in adv)
-                if best < float("inf"):
+                if best < inf:
                     return best
-        return float("inf")
+            return inf
+
+        return cost
 
     def route(self, node: int, prefix: IPNetwork) -> IsisRoute | None:
         """``node``'s IS-IS route to ``prefix``, or None."""
