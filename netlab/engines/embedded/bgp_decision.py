@@ -96,24 +96,25 @@ class Selection:
 
 def pre_igp(paths: Sequence[Path]) -> list[Path]:
     """Steps 2-7 over eligible paths: the survivors (all equal so far)."""
-    if not paths:
-        return []
-    lp = max(p.local_pref for p in paths)
-    c = [p for p in paths if p.local_pref == lp]
-    if any(p.source is Source.LOCAL for p in c):
-        c = [p for p in c if p.source is Source.LOCAL]
-    n = min(len(p.as_path) for p in c)
-    c = [p for p in c if len(p.as_path) == n]
-    o = min(_ORIGIN[p.origin] for p in c)
-    c = [p for p in c if _ORIGIN[p.origin] == o]
+    if len(paths) <= 1:
+        return list(paths)
+    # Steps 2-5 are one lexicographic minimum: (-local pref, not local, AS path length, origin).
+    best: tuple[int, bool, int, int] | None = None
+    c: list[Path] = []
+    for p in paths:
+        k = (-p.local_pref, p.source is not Source.LOCAL, len(p.as_path), _ORIGIN[p.origin])
+        if best is None or k < best:
+            best, c = k, [p]
+        elif k == best:
+            c.append(p)
     if len(c) > 1:
         best_med: dict[int | None, int] = {}
         for p in c:
-            k = p.neighbor_as
-            best_med[k] = min(best_med.get(k, p.med), p.med)
+            k2 = p.neighbor_as
+            best_med[k2] = min(best_med.get(k2, p.med), p.med)
         c = [p for p in c if p.med == best_med[p.neighbor_as]]
-    if any(p.source is Source.EBGP for p in c):
-        c = [p for p in c if p.source is not Source.IBGP]
+        if any(p.source is Source.EBGP for p in c):
+            c = [p for p in c if p.source is not Source.IBGP]
     return c
 
 

@@ -334,8 +334,13 @@ class BgpRib:
                     continue  # only the ECMP set changed: what n advertises is the same
             targets = outs.get(n)
             if targets is None:
-                targets = outs[n] = [f for r in active for f in sp.out_to.get(r, ())
-                                     if f.s_ip.version == version]
+                if len(sp.out_to) < len(active):
+                    targets = [f for r, fs in sp.out_to.items() if r in active for f in fs
+                               if f.s_ip.version == version]
+                else:
+                    targets = [f for r in active for f in sp.out_to.get(r, ())
+                               if f.s_ip.version == version]
+                outs[n] = targets
             for f in targets:
                 r = f.receiver
                 sent = self._export(f, new) if new is not None else None
