@@ -25,6 +25,28 @@ def _routes(a: Analysis) -> dict[tuple[str, object], tuple[int, frozenset[object
     return out
 
 
+def _counted(a: Analysis, b: Analysis, f: FailureState) -> tuple[int, int, int]:
+    """What-if's counts from two full analyses: (router, destination) pairs with a new
+    distance or new ECMP next hops, those with a new distance, those cut off."""
+    old, new = a.levels[2].spf, b.levels[2].spf
+    dead = {a.inv.index[x] for x in f.nodes_down}
+    live = [i for i in range(len(a.inv.names)) if i not in dead]
+
+    def hops(spf: object, adjs: tuple[object, ...], s: int, d: int) -> set[object]:
+        return {(adjs[e].interface, adjs[e].remote)  # type: ignore[attr-defined]
+                for e in spf.next_hop_edges(s, d).tolist()}  # type: ignore[attr-defined]
+
+    pairs = dists = cut = 0
+    for s in live:
+        for d in live:
+            moved = old.dist[s, d] != new.dist[s, d]
+            dists += moved
+            cut += bool(np.isfinite(old.dist[s, d]) and not np.isfinite(new.dist[s, d]))
+            pairs += moved or (hops(old, a.levels[2].adjacencies, s, d)
+                               != hops(new, b.levels[2].adjacencies, s, d))
+    return pairs, dists, cut
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_what_if_equals_full_recompute(seed: int) -> None:
     net = random_backbone(seed, routers=16, extra_links=10)
@@ -52,6 +74,7 @@ def test_what_if_equals_full_recompute(seed: int) -> None:
             if c.after is not None:
                 assert (c.after.metric, frozenset(c.after.next_hops)) == after[(c.node,
                                                                                  c.network)]
+        assert (w.pairs_changed, w.distances_changed, w.unreachable) == _counted(a, b, f)
         up_a = {(p.node, p.entry.address) for p in a.sessions.peerings if p.session}
         up_b = {(p.node, p.entry.address) for p in b.sessions.peerings if p.session}
         assert {(s.node, s.remote_ip) for s in w.sessions} == {

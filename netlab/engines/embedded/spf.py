@@ -15,10 +15,11 @@ are computed on the graph without the overloaded routers' outgoing edges
 (``transit``), and an overloaded source's own row is the best of its edges plus
 its neighbours' transit distances.
 
-:func:`without` is the incremental what-if: only sources for which a removed
-edge lay on some shortest path (``dist[s, u] + w == dist[s, v]``) are
-recomputed; every other source's row, and the ``on_path`` rows of every edge
-leaving it, provably stay the same.
+:func:`without` is the incremental what-if: only the (source, destination)
+entries with some shortest path over a removed edge can change; they are
+re-solved by relaxation from the entries that provably stay the same, and only
+the ECMP masks next to a changed entry are recomputed. A core-link failure on a
+1,000-router backbone moves a few thousand of the million entries.
 
 Examples
 --------
@@ -34,13 +35,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-__all__ = ["Graph", "Spf", "SpfDelta", "solve", "without"]
+__all__ = ["Graph", "Spf", "SpfDelta", "distinct", "solve", "without"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -92,11 +94,43 @@ class Spf:
     on_path: BoolArray  # (edges, n)
     out: list[IntArray]
 
+    @cached_property
+    def padded_out(self) -> IntArray:
+        """(n, max out-degree): the edge ids leaving each node, padded with -1."""
+        return _padded(*self.csr_out)
+
+    @cached_property
+    def padded_in(self) -> IntArray:
+        """(n, max in-degree): the edge ids entering each node, padded with -1."""
+        return _padded(*self.csr_in)
+
+    @cached_property
+    def csr_out(self) -> tuple[IntArray, IntArray]:
+        """Edge ids grouped by tail, and each node's offset into them."""
+        order = np.argsort(self.graph.tail, kind="stable")
+        return order, np.searchsorted(self.graph.tail[order], np.arange(self.graph.n + 1))
+
+    @cached_property
+    def csr_in(self) -> tuple[IntArray, IntArray]:
+        """Edge ids grouped by head, and each node's offset into them."""
+        order = np.argsort(self.graph.head, kind="stable")
+        return order, np.searchsorted(self.graph.head[order], np.arange(self.graph.n + 1))
+
     def next_hop_edges(self, s: int, d: int) -> IntArray:
         """Edges out of ``s`` that start a shortest path to ``d`` (empty if none or s == d)."""
         edges = self.out[s]
         picked: IntArray = edges[self.on_path[edges, d]]
         return picked
+
+
+def _padded(order: IntArray, starts: IntArray) -> IntArray:
+    deg = np.diff(starts)
+    width = int(deg.max()) if len(deg) else 0
+    out = np.full((len(deg), max(1, width)), -1, dtype=np.int64)
+    rows = np.repeat(np.arange(len(deg)), deg)
+    cols = np.arange(len(order)) - np.repeat(starts[:-1], deg)
+    out[rows, cols] = order
+    return out
 
 
 def _own_rows(g: Graph, transit: _Rows, sources: IntArray, out: list[IntArray]
@@ -145,60 +179,83 @@ def solve(g: Graph) -> Spf:
 
 @dataclass(frozen=True)
 class SpfDelta:
-    """What a failure changes: new rows for the affected sources only.
+    """What a failure changes, as sparse entries over the base SPF.
 
-    Rows of sources outside ``affected`` are unchanged, except that every column
-    of a dead node becomes unreachable (``applied`` does that too).
+    Every (live source, live destination) whose distance changed is listed once,
+    sorted, with its new distance; a dead router's row and column become
+    unreachable. ``on_path`` entries outside (``mask_edges[k]``, ``mask_cols[k]``)
+    are unchanged except for dead edges and dead columns (all False).
     """
 
     base: Spf
     graph: Graph  # the graph with the failed edges dead
-    affected: IntArray  # sources whose rows were recomputed
-    dist: FloatArray  # (len(affected), n)
-    edges: IntArray  # live edges whose on_path entries were recomputed ...
-    cols: IntArray  # ... in these destination columns (every other entry is unchanged)
-    on_path: BoolArray  # (len(edges), len(cols))
+    changed_src: IntArray  # sorted by (source, destination)
+    changed_dst: IntArray
+    new_dist: FloatArray  # the new distance of each changed entry
+    mask_edges: IntArray  # on_path entries recomputed: edge ...
+    mask_cols: IntArray  # ... and destination
+    mask_vals: BoolArray  # ... and the new value
     dead_edges: IntArray  # edges removed (on_path all False)
     dead_nodes: IntArray
 
+    @cached_property
+    def affected(self) -> IntArray:
+        """Sources whose row changed: those with a changed entry, and the dead."""
+        return distinct(np.concatenate([self.changed_src, self.dead_nodes]))
+
+    @cached_property
+    def _keys(self) -> IntArray:
+        keys: IntArray = self.changed_src * self.graph.n + self.changed_dst
+        return keys
+
+    @cached_property
+    def _dead(self) -> frozenset[int]:
+        return frozenset(self.dead_edges.tolist())
+
+    @cached_property
+    def _dead_nodes(self) -> frozenset[int]:
+        return frozenset(self.dead_nodes.tolist())
+
+    @cached_property
+    def _flips(self) -> dict[tuple[int, int], bool]:
+        return dict(zip(zip(self.mask_edges.tolist(), self.mask_cols.tolist(), strict=True),
+                        self.mask_vals.tolist(), strict=True))
+
+    def row(self, s: int) -> FloatArray:
+        """The distances from ``s`` after the failure."""
+        n = self.graph.n
+        out: FloatArray
+        if s in self._dead_nodes:
+            out = np.full(n, np.inf)
+            out[s] = 0.0
+            return out
+        out = self.base.dist[s].copy()
+        lo, hi = np.searchsorted(self._keys, [s * n, (s + 1) * n])
+        out[self.changed_dst[lo:hi]] = self.new_dist[lo:hi]
+        out[self.dead_nodes] = np.inf
+        return out
+
     def mask(self, edge: int, dest: int) -> bool:
         """``on_path[edge, dest]`` after the failure."""
-        return bool(self.applied_mask_row(edge)[dest])
-
-    def applied_mask_row(self, edge: int) -> BoolArray:
-        """The whole ``on_path`` row of ``edge`` after the failure."""
-        row: BoolArray = self.base.on_path[edge].copy()
-        if edge in self._dead:
-            row[:] = False
-            return row
-        k = self._edge_pos.get(edge)
-        if k is not None:
-            row[self.cols] = self.on_path[k]
-        row[self.dead_nodes] = False
-        return row
-
-    @property
-    def _dead(self) -> set[int]:
-        return set(self.dead_edges.tolist())
-
-    @property
-    def _edge_pos(self) -> dict[int, int]:
-        return {int(e): k for k, e in enumerate(self.edges)}
+        if edge in self._dead or dest in self._dead_nodes:
+            return False
+        got = self._flips.get((edge, dest))
+        return bool(self.base.on_path[edge, dest]) if got is None else got
 
     def applied(self) -> Spf:
         """The full SPF after the failure (the base copied, the delta applied)."""
         b = self.base
         dist = b.dist.copy()
-        dist[self.affected] = self.dist
+        dist[self.changed_src, self.changed_dst] = self.new_dist
         transit = b.transit.copy()
-        plain = ~self.graph.overloaded[self.affected]
-        transit[self.affected[plain]] = self.dist[plain]
+        plain = ~self.graph.overloaded[self.changed_src]
+        transit[self.changed_src[plain], self.changed_dst[plain]] = self.new_dist[plain]
         on_path = b.on_path.copy()
-        on_path[np.ix_(self.edges, self.cols)] = self.on_path
+        on_path[self.mask_edges, self.mask_cols] = self.mask_vals
         on_path[self.dead_edges] = False
         for d in self.dead_nodes:
-            dist[:, d] = np.inf
-            transit[:, d] = np.inf
+            dist[d] = transit[d] = np.inf
+            dist[:, d] = transit[:, d] = np.inf
             dist[d, d] = transit[d, d] = 0.0
             on_path[:, d] = False
         return Spf(self.graph, dist, transit, on_path, b.out)
@@ -207,84 +264,211 @@ class SpfDelta:
 def without(spf: Spf, dead_edges: IntArray, dead_nodes: IntArray | None = None) -> SpfDelta:
     """The SPF with ``dead_edges`` (and every edge of ``dead_nodes``) removed, incrementally.
 
-    A source's row can only change if it reaches the head ``v`` of a removed edge
-    ``u → v`` over that edge (``dist[s, u] + w == dist[s, v]``) *and* its distance to
-    ``v`` grows without it; one reverse Dijkstra per distinct head tells which
-    (otherwise an equal path to ``v`` avoids the edge, and so every path through
-    it has an equal replacement). Only those rows are recomputed, and only the
-    ECMP masks of edges leaving or entering them.
+    Removing edges only makes distances grow, and a single failure makes few grow:
+
+    1. **Which entries grow** — exactly, by a search up the shortest-path DAGs from
+       the removed edges (:func:`_grown`).
+    2. **Their new values.** Every other entry keeps its distance, so the grown
+       entries are solved by Bellman-Ford relaxation over the live edges *into*
+       their destinations only, starting from infinity, with the unchanged entries
+       as fixed boundary values: exact, in proportion to the entries that move
+       instead of a Dijkstra per affected source. An overloaded source's own row is
+       the best of its edges plus its neighbours' new transit rows.
+    3. **ECMP masks.** ``on_path[e, d]`` depends on ``dist[tail(e), d]`` and
+       ``transit[head(e), d]`` only, so only the entries of edges leaving or
+       entering a router at a destination whose distance from it changed are
+       recomputed.
     """
     g = spf.graph
+    n = g.n
     dead = np.zeros(len(g.tail), dtype=bool)
     dead[np.asarray(dead_edges, dtype=np.int64)] = True
     nodes = np.asarray(dead_nodes if dead_nodes is not None else [], dtype=np.int64)
-    is_dead = np.zeros(g.n, dtype=bool)
+    is_dead = np.zeros(n, dtype=bool)
     is_dead[nodes] = True
     dead |= is_dead[g.tail] | is_dead[g.head]
     dead &= g.live
     alive = g.live & ~dead
-    g2 = Graph(g.n, g.tail, g.head, g.weight, g.overloaded, alive)
-    matrix = g2.matrix()
+    g2 = Graph(n, g.tail, g.head, g.weight, g.overloaded, alive)
     removed = np.flatnonzero(dead)
-    affected = is_dead.copy()
-    heads = sorted({int(g.head[e]) for e in removed if not is_dead[g.head[e]]})
-    if heads:
-        rev = np.asarray(dijkstra(matrix.T.tocsr(), directed=True, indices=heads),
-                         dtype=np.float64).reshape(len(heads), g.n)
-        row_of = {v: k for k, v in enumerate(heads)}
-        for e in removed:
-            u, v, w = int(g.tail[e]), int(g.head[e]), g.weight[e]
-            if is_dead[v]:
-                continue
-            used = spf.dist[:, u] + w == spf.dist[:, v]
-            if g.overloaded[u]:
-                used &= np.arange(g.n) == u
-            grown = rev[row_of[v]] > spf.dist[:, v]
-            affected |= used & (grown | g.overloaded)
-    src = np.flatnonzero(affected)
-    over_mask = g.overloaded[src]
-    plain, over = src[~over_mask], src[over_mask]
-    rows = np.empty((len(src), g.n))
-    if len(plain):
-        new = np.asarray(dijkstra(matrix, directed=True, indices=plain), dtype=np.float64)
-        rows[~over_mask] = new.reshape(len(plain), g.n)
-    transit = _overlay(spf.transit, plain, rows[~over_mask])
-    if len(over):
-        rows[over_mask] = _own_rows(g2, transit, over, spf.out)
-    # Only columns where some recomputed (live) row changed can change any mask entry.
-    live_src = ~is_dead[src]
-    cols = np.flatnonzero((rows[live_src] != spf.dist[src[live_src]]).any(axis=0)
-                          & ~is_dead)
-    edges = np.flatnonzero((affected[g.tail] | affected[g.head]) & alive)
-    tail_of, head_of = g.tail[edges], g.head[edges]
-    mine = _gather(spf.dist, src, rows, tail_of, cols)
-    got = _gather(spf.transit, plain, rows[~over_mask], head_of, cols)
-    mask = (g.weight[edges][:, None] + got == mine) & np.isfinite(mine)
-    return SpfDelta(spf, g2, src, rows, edges, cols, mask, np.flatnonzero(dead), nodes)
+    src, dst, grown = _grown(spf, alive, removed, is_dead)
+    keys = src * n + dst
+    order = np.argsort(keys, kind="stable")
+    src, dst, keys = src[order], dst[order], keys[order]
+    # where each grown entry sits in keys (read only where ``grown`` is set; int32 and
+    # uninitialised, so only the pages holding grown entries are ever touched)
+    pos = np.empty((n, n), dtype=np.int32)
+    pos[src, dst] = np.arange(len(keys), dtype=np.int32)
+    new = np.full(len(keys), np.inf)
+    over = g.overloaded[src]
+    plain = np.flatnonzero(~over)
+    _relax(spf, g2, pos, grown, src, dst, new, plain)
+    if over.any():
+        transit = _overlay(spf, keys[plain], new[plain])
+        over_src = distinct(src[over])
+        rows = _own_rows(g2, transit, over_src, spf.out)
+        at = np.flatnonzero(over)
+        new[at] = rows[np.searchsorted(over_src, src[at]), dst[at]]
+    mask_edges, mask_cols, mask_vals = _masks(spf, g2, pos, grown, src, dst, new, is_dead)
+    return SpfDelta(spf, g2, src, dst, new, mask_edges, mask_cols, mask_vals, removed, nodes)
 
 
-def _gather(base: FloatArray, idx: IntArray, rows: FloatArray, which: IntArray,
-            cols: IntArray) -> FloatArray:
-    """``base[which][:, cols]`` with the rows ``idx`` replaced by ``rows`` (no full copy)."""
-    out: FloatArray = base[np.ix_(which, cols)]
-    pos = np.full(base.shape[0], -1, dtype=np.int64)
-    pos[idx] = np.arange(len(idx))
-    p = pos[which]
-    sel = p >= 0
-    out[sel] = rows[np.ix_(p[sel], cols)]
+def distinct(a: IntArray) -> IntArray:
+    """The sorted distinct values of ``a`` (sort-based: numpy 2's hashing ``np.unique`` is
+    many times slower on the tens of thousands of keys a what-if handles)."""
+    if len(a) < 2:
+        return np.asarray(a, dtype=np.int64).copy()
+    b = np.sort(a)
+    keep = np.empty(len(b), dtype=bool)
+    keep[0] = True
+    np.not_equal(b[1:], b[:-1], out=keep[1:])
+    out: IntArray = b[keep]
     return out
 
 
-def _overlay(base: FloatArray, idx: IntArray, rows: FloatArray) -> _Rows:
-    """A row getter over ``base`` with the rows ``idx`` replaced by ``rows`` (no copy)."""
-    pos = np.full(base.shape[0], -1, dtype=np.int64)
-    pos[idx] = np.arange(len(idx))
+def _segments(order: IntArray, starts: IntArray, nodes: IntArray) -> tuple[IntArray, IntArray]:
+    """For a CSR (``order`` grouped by node, ``starts`` offsets): every item of each of
+    ``nodes`` and, per item, the position in ``nodes`` it belongs to."""
+    deg = starts[nodes + 1] - starts[nodes]
+    owner = np.repeat(np.arange(len(nodes)), deg)
+    within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
+    return order[np.repeat(starts[nodes], deg) + within], owner
+
+
+def _lookup(pos: NDArray[np.int32], vals: FloatArray, grown: BoolArray, src: IntArray,
+            dst: IntArray, base: FloatArray) -> FloatArray:
+    """Per (``src``, ``dst``): its entry of ``vals`` where it grew (at ``pos[src, dst]``),
+    else ``base``."""
+    out: FloatArray = base.copy()
+    hit = grown[src, dst]
+    if hit.any():
+        out[hit] = vals[pos[src[hit], dst[hit]]]
+    return out
+
+
+def _grown(spf: Spf, alive: BoolArray, removed: IntArray, is_dead: BoolArray
+           ) -> tuple[IntArray, IntArray, BoolArray]:
+    """Every live (source, destination) whose distance grows when ``removed`` edges go.
+
+    ``dist[p, d]`` grows exactly when every edge starting a shortest path from ``p`` to
+    ``d`` (``on_path``) was removed or leads to a router whose distance to ``d`` grows
+    (any other first edge costs more than before). So the answer is a search up the
+    shortest-path DAGs, from the removed edges' tails toward their predecessors, one
+    level at a time for every destination at once: work in proportion to the entries
+    that move, not to the million there are. Also returns them as an (n, n) mask.
+    """
+    g = spf.graph
+    n = g.n
+    pad_out, pad_in = spf.padded_out, spf.padded_in
+    on_path, head, tail = spf.on_path, g.head, g.tail
+    grown = np.zeros((n, n), dtype=bool)
+    # seeds: the tails of removed edges, at the destinations those edges led to
+    seed_keys = [int(tail[e]) * n + np.flatnonzero(on_path[e]) for e in removed.tolist()
+                 if not is_dead[tail[e]]]
+    keys = distinct(np.concatenate(seed_keys)) if seed_keys else np.zeros(0, dtype=np.int64)
+    found_s: list[IntArray] = []
+    found_d: list[IntArray] = []
+    while len(keys):
+        p, d = keys // n, keys % n
+        keep = ~is_dead[d] & (p != d) & ~grown[p, d]
+        p, d = p[keep], d[keep]
+        if not len(p):
+            break
+        e = pad_out[p]
+        valid = e >= 0
+        e = np.where(valid, e, 0)
+        dd = d[:, None]
+        on = on_path[e, dd] & valid
+        safe = on & alive[e] & ~grown[head[e], dd]
+        now = on.any(axis=1) & ~safe.any(axis=1)
+        p, d = p[now], d[now]
+        if not len(p):
+            break
+        grown[p, d] = True
+        found_s.append(p)
+        found_d.append(d)
+        # predecessors over live edges that started a shortest path into them
+        e = pad_in[p]
+        valid = e >= 0
+        e = np.where(valid, e, 0)
+        dd = np.broadcast_to(d[:, None], e.shape)
+        up = on_path[e, dd] & valid & alive[e]
+        keys = distinct(tail[e[up]] * n + dd[up])
+    if not found_s:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, grown
+    return np.concatenate(found_s), np.concatenate(found_d), grown
+
+
+def _relax(spf: Spf, g: Graph, pos: NDArray[np.int32], grown: BoolArray, src: IntArray,
+           dst: IntArray, new: FloatArray, which: IntArray) -> None:
+    """Bellman-Ford for the grown entries ``which`` (entry ``k`` is at ``pos[src[k],
+    dst[k]]``): ``new[which]`` becomes their distance over the live edges no overloaded
+    router transits, every entry that did not grow being final at its base value."""
+    if not len(which):
+        return
+    n = g.n
+    by_head, h_starts = spf.csr_in
+    edges, owner = _segments(by_head, h_starts, dst[which])
+    usable = g.live[edges] & ~g.overloaded[g.tail[edges]]
+    edges, owner = edges[usable], owner[usable]
+    if not len(edges):
+        return
+    c_src, c_tail, c_w = src[which][owner], g.tail[edges], g.weight[edges]
+    inner = grown[c_src, c_tail]  # the tail's distance is itself being solved
+    pos_in = pos[c_src[inner], c_tail[inner]]
+    c_w_in = c_w[inner]
+    base = spf.dist[c_src, c_tail] + c_w
+    # owner is sorted: one segment per entry that has candidates
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    target = which[owner[starts]]
+    for _ in range(n):
+        vals = base.copy()
+        vals[inner] = new[pos_in] + c_w_in
+        best = np.minimum.reduceat(vals, starts)
+        better = best < new[target]
+        if not better.any():
+            return
+        new[target[better]] = best[better]
+
+
+def _masks(spf: Spf, g2: Graph, pos: NDArray[np.int32], grown: BoolArray, src: IntArray,
+           dst: IntArray, new: FloatArray, is_dead: BoolArray
+           ) -> tuple[IntArray, IntArray, BoolArray]:
+    """Recomputed ``on_path`` entries: every live edge leaving or entering a router, at
+    each destination whose distance from that router changed."""
+    n = g2.n
+    if not len(src):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    parts: list[IntArray] = []
+    for order, starts in (spf.csr_out, spf.csr_in):
+        edge, owner = _segments(order, starts, src)
+        parts.append(edge * n + dst[owner])
+    key = distinct(np.concatenate(parts))
+    e, d = key // n, key % n
+    keep = g2.live[e] & ~is_dead[d]
+    e, d = e[keep], d[keep]
+    tail, head = g2.tail[e], g2.head[e]
+    mine = _lookup(pos, new, grown, tail, d, spf.dist[tail, d])
+    # an overloaded router's transit row (only itself) never changes
+    plain_head = ~g2.overloaded[head]
+    got = spf.transit[head, d]
+    got[plain_head] = _lookup(pos, new, grown, head[plain_head], d[plain_head],
+                              got[plain_head])
+    vals = (g2.weight[e] + got == mine) & np.isfinite(mine)
+    return e, d, vals
+
+
+def _overlay(spf: Spf, keys: IntArray, vals: FloatArray) -> _Rows:
+    """A row getter over ``spf.transit`` with the sparse entries ``keys`` replaced."""
+    n = spf.graph.n
 
     def get(which: IntArray) -> FloatArray:
-        out = base[which]
-        p = pos[which]
-        sel = p >= 0
-        out[sel] = rows[p[sel]]
+        out = spf.transit[which].copy()
+        for k, s in enumerate(np.asarray(which).tolist()):
+            lo, hi = np.searchsorted(keys, [s * n, (s + 1) * n])
+            out[k, keys[lo:hi] - s * n] = vals[lo:hi]
         return out
 
     return get

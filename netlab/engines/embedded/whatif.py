@@ -36,7 +36,7 @@ from netlab.engines.base import (
 from netlab.engines.embedded.analysis import Analysis, analyse
 from netlab.engines.embedded.inventory import Port
 from netlab.engines.embedded.isis_rib import IsisLevelGraph, hop_order
-from netlab.engines.embedded.spf import SpfDelta, without
+from netlab.engines.embedded.spf import SpfDelta, distinct, without
 from netlab.engines.embedded.utilisation import route_demands, utilisation_rows
 from netlab.errors import EngineError
 from netlab.model.network import FailureState
@@ -146,7 +146,7 @@ def _failed_ports(a: Analysis, failures: FailureState) -> set[Port]:
     ports: set[Port] = set(failures.interfaces_down)
     for lid in failures.links_down:
         ports.update(a.inv.link_ends.get(lid, ()))
-    for e in a.inv.layer1:
+    for e in a.inv.layer1 if failures.nodes_down else ():
         if e.node1 in failures.nodes_down or e.node2 in failures.nodes_down:
             ports.update(((e.node1, e.interface1), (e.node2, e.interface2)))
     return ports
@@ -176,11 +176,8 @@ class _LevelDelta:
         self.a = a
         self.lg = lg
         self.delta = delta
-        self.pos = {int(s): k for k, s in enumerate(delta.affected)}
-        self.edge_pos = {int(e): k for k, e in enumerate(delta.edges)}
-        self.col_pos = {int(c): j for j, c in enumerate(delta.cols)}
-        self.dead_edges = set(delta.dead_edges.tolist())
         self._changed: dict[int, NDArray[np.bool_]] | None = None
+        self._pairs = 0
         self.dead = {int(d) for d in delta.dead_nodes}
         self.before = a.isis.adverts[lg.level]
         self.by_node = _advertised_by(a, lg.level)
@@ -200,24 +197,13 @@ class _LevelDelta:
             for p in self.changed_prefixes}
 
     def _dist(self, s: int, new: bool) -> FloatArray:
-        spf = self.lg.spf
-        if new and s in self.pos:
-            got: FloatArray = self.delta.dist[self.pos[s]]
-            return got
-        row: FloatArray = spf.dist[s]
-        if new and self.dead:
-            row = row.copy()
-            row[list(self.dead)] = np.inf
+        if new:
+            return self.delta.row(s)
+        row: FloatArray = self.lg.spf.dist[s]
         return row
 
     def _mask(self, e: int, d: int, new: bool) -> bool:
-        if new:
-            if d in self.dead or e in self.dead_edges:
-                return False
-            k, j = self.edge_pos.get(e), self.col_pos.get(d)
-            if k is not None and j is not None:
-                return bool(self.delta.on_path[k, j])
-        return bool(self.lg.spf.on_path[e, d])
+        return self.delta.mask(e, d) if new else bool(self.lg.spf.on_path[e, d])
 
     def _adverts(self, p: IPNetwork, new: bool) -> list[tuple[int, int]]:
         if new and p in self.after:
@@ -239,6 +225,12 @@ class _LevelDelta:
                 edges.update(int(e) for e in self.lg.spf.out[s] if self._mask(int(e), n, new))
         return int(best), frozenset(edges)
 
+    @property
+    def pairs_changed(self) -> int:
+        """How many (source, destination router) pairs changed."""
+        self.changed_destinations()
+        return self._pairs
+
     def changed_destinations(self) -> dict[int, NDArray[np.bool_]]:
         """Per source whose routes may change: the destination routers that changed for it
         (a new distance or new ECMP next hops), dead routers excluded. Computed once."""
@@ -248,28 +240,25 @@ class _LevelDelta:
         n = spf.dist.shape[0]
         dead = np.zeros(n, dtype=bool)
         dead[list(self.dead)] = True
-        out: dict[int, NDArray[np.bool_]] = {}
-        for s, k in self.pos.items():
-            if s not in self.dead:
-                out[s] = (spf.dist[s] != delta.dist[k]) & ~dead
         tails = spf.graph.tail
-        if len(delta.edges):
-            diff = spf.on_path[np.ix_(delta.edges, delta.cols)] != delta.on_path
-            hit = diff.any(axis=1)
-            for e, row in zip(delta.edges[hit].tolist(), diff[hit], strict=True):
-                s = int(tails[e])
-                acc = out.get(s)
-                if acc is None:
-                    acc = out[s] = np.zeros(n, dtype=bool)
-                acc[delta.cols] |= row
-        for e in self.dead_edges:
+        # a new distance, a flipped ECMP mask, or a dead edge that was on a shortest path
+        src = [delta.changed_src]
+        dst = [delta.changed_dst]
+        flip = spf.on_path[delta.mask_edges, delta.mask_cols] != delta.mask_vals
+        src.append(tails[delta.mask_edges[flip]])
+        dst.append(delta.mask_cols[flip])
+        for e in delta.dead_edges.tolist():
             s = int(tails[e])
-            if s in self.dead:
-                continue
-            acc = out.get(s)
-            if acc is None:
-                acc = out[s] = np.zeros(n, dtype=bool)
-            acc |= spf.on_path[e] & ~dead
+            if s not in self.dead:
+                cols = np.flatnonzero(spf.on_path[e] & ~dead)
+                src.append(np.full(len(cols), s, dtype=np.int64))
+                dst.append(cols)
+        all_src, all_dst = np.concatenate(src), np.concatenate(dst)
+        rows = distinct(all_src)
+        block = np.zeros((len(rows), n), dtype=bool)
+        block[np.searchsorted(rows, all_src), all_dst] = True
+        out: dict[int, NDArray[np.bool_]] = dict(zip(rows.tolist(), block, strict=True))
+        self._pairs = int(block.sum())
         self._changed = out
         return out
 
@@ -315,9 +304,8 @@ def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
     ports = _failed_ports(a, failures)
     dead_nodes = [inv.index[n] for n in failures.nodes_down if n in inv.index]
     lg = a.levels[2]
-    dead_edges = [k for k, adj in enumerate(lg.adjacencies)
-                  if (adj.node, adj.interface) in ports or (adj.remote, adj.remote_interface)
-                  in ports]
+    by_port = _edges_by_port(a, lg)
+    dead_edges = sorted({k for port in ports for k in by_port.get(port, ())})
     delta = without(lg.spf, np.array(dead_edges, dtype=np.int64),
                     np.array(dead_nodes, dtype=np.int64))
     t["spf"] = time.perf_counter() - t0
@@ -352,21 +340,11 @@ def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
 def _counts(ld: _LevelDelta) -> tuple[int, int, int, set[int]]:
     """(pairs changed, distances changed, pairs cut off, sources that lost a destination)."""
     spf, delta = ld.lg.spf, ld.delta
-    pairs = sum(int(row.sum()) for row in ld.changed_destinations().values())
-    dists = cut_pairs = 0
-    cut: set[int] = set()
-    dead = list(ld.dead)
-    for s, k in ld.pos.items():
-        if s in ld.dead:
-            continue
-        old, new = spf.dist[s].copy(), delta.dist[k]
-        old[dead] = new[dead]
-        dists += int((old != new).sum())
-        lost = int((np.isinf(new) & np.isfinite(old)).sum())
-        if lost:
-            cut_pairs += lost
-            cut.add(s)
-    return pairs, dists, cut_pairs, cut
+    pairs = ld.pairs_changed
+    src, dst = delta.changed_src, delta.changed_dst  # live sources, live destinations
+    new = delta.new_dist
+    lost = np.isinf(new) & np.isfinite(spf.dist[src, dst])
+    return pairs, len(src), int(lost.sum()), set(src[lost].tolist())
 
 
 def _advertised_by(a: Analysis, level: int) -> dict[int, list[IPNetwork]]:
@@ -382,6 +360,33 @@ def _advertised_by(a: Analysis, level: int) -> dict[int, list[IPNetwork]]:
     return got  # type: ignore[return-value]
 
 
+def _edges_by_port(a: Analysis, lg: IsisLevelGraph) -> dict[Port, list[int]]:
+    """Port → the level's adjacency edges it is an end of (computed once per analysis)."""
+    key = ("whatif-edges-by-port", lg.level)
+    got = a.inv.memo.get(key)
+    if got is None:
+        by: dict[Port, list[int]] = defaultdict(list)
+        for k, adj in enumerate(lg.adjacencies):
+            by[(adj.node, adj.interface)].append(k)
+            by[(adj.remote, adj.remote_interface)].append(k)
+        got = a.inv.memo[key] = dict(by)
+    return got  # type: ignore[return-value]
+
+
+def _peerings_by_node(a: Analysis) -> dict[str, list[int]]:
+    """Router → positions of the peerings it is an end of (computed once per analysis)."""
+    key = ("whatif-peerings-by-node", id(a.sessions))
+    got = a.inv.memo.get(key)
+    if got is None:
+        by: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(a.sessions.peerings):
+            by[p.node].append(i)
+            if p.remote_node is not None and p.remote_node != p.node:
+                by[p.remote_node].append(i)
+        got = a.inv.memo[key] = dict(by)
+    return got  # type: ignore[return-value]
+
+
 def _sessions(a: Analysis, ld: _LevelDelta, ports: set[Port], dead: set[str],
               cut: set[int]) -> list[SessionChange]:
     """Established sessions that go down: an end died, its link went dark, or (only where
@@ -392,9 +397,9 @@ def _sessions(a: Analysis, ld: _LevelDelta, ports: set[Port], dead: set[str],
     if not touched:
         return []
     out = []
-    for p in a.sessions.peerings:
-        if p.node not in touched and p.remote_node not in touched:
-            continue
+    by_node = _peerings_by_node(a)
+    for i in sorted({i for n in touched for i in by_node.get(n, ())}):
+        p = a.sessions.peerings[i]
         s = p.session
         if s is None:
             continue
