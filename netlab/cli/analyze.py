@@ -12,41 +12,26 @@ question, node or failure is one line on stderr with exit code 2.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import console, echo_json, guarded
 from netlab.engines.base import Answer, FlowDisposition, Question, Trace, ask
 from netlab.engines.embedded import EmbeddedEngine, WhatIf, parse_failure
-from netlab.errors import EngineError, NetlabError
+from netlab.errors import EngineError
 
 __all__ = ["COMMANDS", "analyze"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_LIMIT = 200
 
 
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_guard = guarded
 
 
 def _text(value: Any) -> str:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 
 from netlab.errors import NetlabError
 
-__all__ = ["State", "check_output_parent", "console", "echo_json", "fail"]
+__all__ = ["State", "check_output_parent", "console", "echo_json", "fail", "guarded"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +62,21 @@ def check_output_parent(path: str | Path) -> None:
     if not parent.is_dir():
         what = "is not a directory" if parent.exists() else "does not exist"
         raise NetlabError(f"cannot write here: directory {parent} {what}", path=path)
+
+
+def guarded(fn: F) -> F:
+    """Turn a NetlabError raised by a command into ``netlab: error: ...`` and exit 2
+    (re-raised with ``--debug``). The top-level group does the same for ``netlab …``;
+    this covers a command group invoked on its own (tests, entry points)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except NetlabError as exc:
+            state = click.get_current_context().find_object(State)
+            if state is not None and state.debug:
+                raise
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]

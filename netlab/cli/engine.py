@@ -12,24 +12,21 @@ drill can be graded by Batfish and why not.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.table import Table
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import console, echo_json, guarded
 from netlab.engines.base import Engine
-from netlab.errors import EngineError, NetlabError
+from netlab.errors import EngineError
 
 __all__ = ["COMMANDS", "ENGINE_CHOICES", "Check", "EngineStatus", "engine", "engine_status",
            "make_engine"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 ENGINE_CHOICES = ("embedded", "batfish", "live")
 FRR_DAEMONS = ("zebra", "isisd", "bgpd", "staticd")
 
@@ -50,20 +47,7 @@ def make_engine(name: str) -> Engine:
     raise EngineError(f"unknown engine {name!r} (choose one of {', '.join(ENGINE_CHOICES)})")
 
 
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_guard = guarded
 
 
 # -- status ----------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from netlab.cli.common import State, console, fail
-from netlab.errors import LabError, NetlabError
+from netlab.cli.common import console, guarded
+from netlab.errors import LabError
 
 __all__ = ["COMMANDS", "lab"]
 
@@ -33,23 +33,17 @@ DEFAULT_LAB_TIMEOUT = 180.0
 
 
 def _guard(fn: F) -> F:
-    """Check root and FRR first; turn a NetlabError into one line and exit 2."""
+    """Check root and FRR first; a NetlabError becomes one line and exit 2."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from netlab.lab.system import require_frr, require_root
 
-        try:
-            require_root()
-            require_frr()
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
+        require_root()
+        require_frr()
+        return fn(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return guarded(wrapper)  # type: ignore[return-value]
 
 
 def _lab_name(name: str | None) -> str:

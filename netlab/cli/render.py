@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from netlab.cli.common import State, check_output_parent, console, echo_json, fail
+from netlab.cli.common import check_output_parent, console, echo_json, guarded
 from netlab.errors import NetlabError
 from netlab.model.device import DeviceConfig
 from netlab.model.network import FailureState, Network
@@ -44,23 +43,9 @@ from netlab.snapshot import (
 __all__ = ["COMMANDS", "config", "render"]
 
 DEFAULT_TOPOLOGY = "classic-small"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_guard = guarded
 
 
 def _vendor(value: str | None) -> Vendor | None:

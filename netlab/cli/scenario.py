@@ -13,21 +13,20 @@ each module of :data:`EXTENSIONS` that exists, and each attaches itself with
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.util
 import re
 import shlex
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 
-from netlab.cli.common import State, console, echo_json, fail
+from netlab.cli.common import console, echo_json, guarded
 from netlab.errors import NetlabError, ScenarioError
 
 if TYPE_CHECKING:
@@ -35,26 +34,12 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "EXTENSIONS", "load_extensions", "scenario"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 EXTENSIONS = ("netlab.cli.scenario_run",)
 """Modules that add sub-commands to the ``scenario`` group when they exist."""
 SKILLS = ("isis", "bgp", "capacity", "hardware", "optics", "mpls", "policy", "triage")
 
 
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_guard = guarded
 
 
 def _engine() -> Engine:

@@ -7,37 +7,21 @@ regenerated. Errors are one line on stderr with exit code 2.
 
 from __future__ import annotations
 
-import functools
 import shlex
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.table import Table
 
-from netlab.cli.common import State, check_output_parent, console, echo_json, fail
-from netlab.errors import NetlabError, TopologyError
+from netlab.cli.common import check_output_parent, console, echo_json, guarded
+from netlab.errors import TopologyError
 
 __all__ = ["COMMANDS", "topology"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _guard(fn: F) -> F:
-    """Turn a NetlabError into ``netlab: error: ...`` and exit 2 (unless --debug)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except NetlabError as exc:
-            state = click.get_current_context().find_object(State)
-            if state is not None and state.debug:
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_guard = guarded
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
