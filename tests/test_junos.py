@@ -478,7 +478,12 @@ policy-options {
 
 def test_group_settings_apply_to_neighbors_and_neighbor_settings_override() -> None:
     result = parse(HAND_WRITTEN, "edge1.cfg")
-    assert result.warnings == ()
+    # its NEXT-HOP-SELF is unscoped: Junos would also rewrite reflected routes, which the
+    # model does not say, so the parser tells (the file and the policy's line)
+    (warning,) = result.warnings
+    assert warning.file == "edge1.cfg" and "route-type external" in warning.comment
+    assert HAND_WRITTEN.splitlines()[warning.line - 1].strip().startswith(
+        "policy-statement NEXT-HOP-SELF")
     bgp = result.config.bgp
     assert bgp is not None
     assert bgp.neighbors == (

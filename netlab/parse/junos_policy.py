@@ -133,13 +133,23 @@ class PolicyReader:
         return out
 
     def _next_hop_self(self, pol: _Policy) -> None:
+        scoped = False
         for term in (*pol.terms.values(), *([pol.final] if pol.final else [])):
-            for _, leaf in term.conds:
-                self.ctx.warn(leaf, f"{NEXT_HOP_SELF} applies to every route; "
-                                    "a match condition is not modelled")
+            for cond, leaf in term.conds:
+                if cond == ("route-type", "external"):
+                    scoped = True
+                    continue
+                self.ctx.warn(leaf, f"{NEXT_HOP_SELF} applies to eBGP-learned routes; "
+                                    "another match condition is not modelled")
             for act, leaf in term.acts:
                 if act != ("next-hop", "self"):
                     self.ctx.warn(leaf, f"{NEXT_HOP_SELF} only sets next-hop self")
+        if not scoped:
+            # Junos applies an unscoped next-hop self to reflected routes too; the model's
+            # next_hop_self (every vendor's) rewrites eBGP-learned routes only.
+            self.ctx.warn(pol.line, f"{NEXT_HOP_SELF} without 'from route-type external' also "
+                                    "rewrites reflected routes on Junos; netlab models next-hop "
+                                    "self on eBGP-learned routes only")
 
     def _prefix_list(self, pol: _Policy) -> PrefixList:
         entries: list[PrefixListEntry] = []

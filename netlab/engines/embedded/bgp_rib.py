@@ -12,9 +12,9 @@ are RFC 4271/4456 as routers implement them:
   ORIGINATOR_ID and prepending its cluster id (its router id when none is
   configured). Never back to the router it came from;
 * next hop: the session's local address for local paths and toward eBGP peers,
-  and toward iBGP peers with ``next-hop-self`` (for reflected paths only on
-  Junos, whose ``next-hop self`` policy applies to every exported path; IOS-XR,
-  EOS and FRR leave a reflected next hop alone); otherwise unchanged;
+  and toward iBGP peers with ``next-hop-self`` for eBGP-learned paths (a
+  reflected path keeps its next hop: IOS-XR, EOS and FRR's default, and what the
+  Junos renderer writes, ``from route-type external``); otherwise unchanged;
 * toward eBGP: prepend the own AS, drop local preference, reset MED to 0;
 * on receipt: eBGP paths whose AS path holds the own AS are dropped and get local
   preference 100; iBGP paths carrying our router id as ORIGINATOR_ID or our
@@ -256,7 +256,7 @@ class BgpRib:
             return Path(prefix, f.s_ip, (sp.asn, *prepend, *best.as_path), 100,
                         verdict.med if verdict.med is not None else 0, best.origin,
                         Source.EBGP, sp.name, f.s_ip, sp.router_id)
-        nhs = f.s_entry.next_hop_self and (not reflect or sp.cfg.vendor is Vendor.JUNOS)
+        nhs = f.s_entry.next_hop_self and not reflect
         next_hop = f.s_ip if best.source is Source.LOCAL or nhs else best.next_hop
         originator: IPv4Address | None = None
         clusters: tuple[IPv4Address, ...] = ()
