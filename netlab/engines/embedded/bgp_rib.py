@@ -60,7 +60,7 @@ from netlab.engines.embedded.bgp_decision import Path, Selection, Source, decide
 from netlab.engines.embedded.bgp_sessions import SessionTable
 from netlab.engines.embedded.fib import Fib
 from netlab.engines.embedded.inventory import Inventory
-from netlab.engines.embedded.policy import PolicyBook, policy_of
+from netlab.engines.embedded.policy import PolicyBook
 from netlab.model.device import BgpNeighbor, DeviceConfig
 from netlab.model.types import Vendor
 
@@ -204,10 +204,13 @@ class BgpRib:
                     self.speakers[si].clients.add(s_entry.address)
 
     def _import_key(self, f: Feed) -> tuple[object, ...]:
+        """What the receiver's import treatment of ``f`` depends on: its vendor (RFC 8212
+        on IOS-XR) and the compiled content of its import policy."""
         cfg = self.speakers[f.receiver].cfg
         name = f.r_entry.import_policy
-        pol = policy_of(cfg, name) if name is not None else None
-        return (name, pol, cfg.prefix_lists if pol is not None else ())
+        if name is None:
+            return (cfg.vendor, None)
+        return (cfg.vendor, self.policies.key(cfg, name))
 
     def _group(self) -> None:
         by_sig: dict[tuple[object, ...], list[tuple[int, list[Feed]]]] = defaultdict(list)

@@ -161,7 +161,6 @@ class _Evaluator:
         self.igp = igp
         self.tripped = tripped
         self._reach: dict[tuple[int, int], bool] = {}
-        self._static_free: dict[int, bool] = {}
         self._pairs: dict[tuple[tuple[str, int], tuple[str, int]],
                           Session | tuple[SessionReason, str]] = {}
         # (remote, node) → remote's entries whose address belongs to node
@@ -176,11 +175,7 @@ class _Evaluator:
         """
         start = self.inv.index[node]
         k = ipkey(dst)
-        free = self._static_free.get(k)
-        if free is None:
-            free = self._static_free[k] = not any(
-                p in self.igp.static_holders for p in self.igp.index.covering(dst))
-        if free:
+        if self.igp.cost_plan(dst, k)[1]:  # no static route covers dst anywhere
             return self.igp.cost(start, dst) < float("inf")
         key = (start, k)
         if key not in self._reach:

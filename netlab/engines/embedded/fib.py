@@ -186,8 +186,8 @@ class Fib:
         self._entries: dict[tuple[int, IPNetwork], FibEntry | None] = {}
         self._lookups: dict[tuple[int, int], FibEntry | None] = {}
         self._cost_columns: dict[int, FloatArray] = {}
-        self._cost_plans: dict[int, list[tuple[IPNetwork, frozenset[int], frozenset[int],
-                                               Callable[[int], float]]]] = {}
+        self._cost_plans: dict[int, tuple[list[tuple[IPNetwork, frozenset[int], frozenset[int],
+                                                     Callable[[int], float]]], bool]] = {}
         if igp is not None:
             self._extend(igp)
         else:
@@ -400,13 +400,7 @@ class Fib:
         col = self._cost_columns.get(key)
         if col is not None:
             return float(col[node])
-        plan = self._cost_plans.get(key)
-        if plan is None:
-            plan = self._cost_plans[key] = [
-                (p, frozenset(self.holders.get(net_key(p), ())),
-                 frozenset(self.static_nodes.get(net_key(p), ())), self.isis.cost_of(p))
-                for p in self.index.covering(ip)]
-        for p, holders, statics, isis_cost in plan:
+        for p, holders, statics, isis_cost in self.cost_plan(ip, key)[0]:
             if node in holders:
                 return 0.0
             if node in statics and self._usable(node, p):
@@ -415,3 +409,17 @@ class Fib:
             if cost < np.inf:
                 return cost
         return float(np.inf)
+
+    def cost_plan(self, ip: IPAddress, key: int | None = None) -> tuple[
+            list[tuple[IPNetwork, frozenset[int], frozenset[int], Callable[[int], float]]], bool]:
+        """For each known prefix covering ``ip`` (longest first): the nodes that have it
+        connected, those with a static route for it, and the IS-IS cost function; and
+        whether no static route covers ``ip`` anywhere. Built once per address."""
+        key = ipkey(ip) if key is None else key
+        got = self._cost_plans.get(key)
+        if got is None:
+            plan = [(p, frozenset(self.holders.get(net_key(p), ())),
+                     frozenset(self.static_nodes.get(net_key(p), ())), self.isis.cost_of(p))
+                    for p in self.index.covering(ip)]
+            got = self._cost_plans[key] = (plan, not any(st for _, _, st, _ in plan))
+        return got

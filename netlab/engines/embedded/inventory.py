@@ -170,36 +170,32 @@ class Inventory:
                 best = c
         return best
 
-    @cached_property
-    def _subnets(self) -> tuple[dict[tuple[int, int, int], list[tuple[int, str, InterfaceConfig]]],
-                                dict[int, tuple[int, ...]]]:
-        """Configured non-loopback subnets: (version, network, length) → [(position, node,
-        interface)], and the lengths present per version (longest first)."""
-        by_net: dict[tuple[int, int, int], list[tuple[int, str, InterfaceConfig]]] = (
-            defaultdict(list))
-        for host, cfg in self.configs.items():
-            for pos, itf in enumerate(cfg.interfaces):
+    def _subnets_of(self, node: str) -> list[tuple[int, int, int, int, InterfaceConfig]]:
+        """``node``'s configured non-loopback subnets as (version, network, length, max
+        length, interface), in config order (built when first asked)."""
+        key = ("subnets-of", node)
+        got = self.memo.get(key)
+        if got is None:
+            out = []
+            cfg = self.configs.get(node)
+            for itf in cfg.interfaces if cfg is not None else ():
                 if itf.loopback:
                     continue
                 for addr in _addresses(itf):
                     net = addr.network
-                    by_net[(net.version, int(net.network_address), net.prefixlen)].append(
-                        (pos, host, itf))
-        lengths = {v: tuple(sorted({k[2] for k in by_net if k[0] == v}, reverse=True))
-                   for v in (4, 6)}
-        return dict(by_net), lengths
+                    out.append((net.version, int(net.network_address), net.prefixlen,
+                                net.max_prefixlen, itf))
+            got = self.memo[key] = out
+        return got  # type: ignore[return-value]
 
     def configured_subnet(self, node: str, address: IPAddress) -> InterfaceConfig | None:
         """A configured non-loopback interface of ``node`` (up or not) holding ``address``
         (the first in config order when several do)."""
-        by_net, lengths = self._subnets
-        v, n, bits = address.version, int(address), address.max_prefixlen
-        found: tuple[int, str, InterfaceConfig] | None = None
-        for pl in lengths[v]:
-            for hit in by_net.get((v, (n >> (bits - pl)) << (bits - pl), pl), ()):
-                if hit[1] == node and (found is None or hit[0] < found[0]):
-                    found = hit
-        return found[2] if found is not None else None
+        v, n = address.version, int(address)
+        for version, net, plen, bits, itf in self._subnets_of(node):
+            if version == v and (n >> (bits - plen)) == (net >> (bits - plen)):
+                return itf
+        return None
 
     def interface_address(self, port: Port, version: int) -> IPAddress | None:
         """The IPv4 or IPv6 address of an interface, or None."""

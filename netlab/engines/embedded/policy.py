@@ -90,13 +90,27 @@ class PolicyBook:
 
     Routers with identical policies (the same name, terms and prefix lists) share
     verdicts, so a policy present on hundreds of routers is evaluated once per prefix.
+    A prefix list object shared by several configs is compiled once, and each distinct
+    compiled policy gets a small integer id, so a memo lookup never hashes a long list.
     """
 
     def __init__(self) -> None:
-        self._compiled: dict[int, tuple[DeviceConfig, dict[str, object]]] = {}
-        self._memo: dict[tuple[object, IPNetwork], Verdict] = {}
+        self._compiled: dict[int, tuple[DeviceConfig, dict[str, int]]] = {}
+        self._lists: dict[int, tuple[PrefixList, tuple[_Matcher, ...]]] = {}
+        self._ids: dict[object, int] = {}
+        self._bodies: list[object] = []
+        self._memo: dict[tuple[int, IPNetwork], Verdict] = {}
 
-    def _key(self, cfg: DeviceConfig, name: str) -> object:
+    def _matchers(self, pl: PrefixList | None) -> tuple[_Matcher, ...]:
+        if pl is None:
+            return ()
+        got = self._lists.get(id(pl))
+        if got is None or got[0] is not pl:
+            got = self._lists[id(pl)] = (pl, _matchers(pl))
+        return got[1]
+
+    def key(self, cfg: DeviceConfig, name: str) -> int:
+        """A small id for the content of ``cfg``'s policy ``name`` (equal content, equal id)."""
         got = self._compiled.get(id(cfg))
         if got is None or got[0] is not cfg:
             got = (cfg, {})
@@ -105,15 +119,20 @@ class PolicyBook:
         key = keys.get(name)
         if key is None:
             pol = policy_of(cfg, name)
+            body: object
             if pol is None:
-                key = ("undefined",)
+                body = ("undefined",)
             else:
                 lists = {pl.name: pl for pl in cfg.prefix_lists}
-                terms = tuple((t.action, _matchers(lists.get(t.match_prefix_list))
+                terms = tuple((t.action, self._matchers(lists.get(t.match_prefix_list))
                                if t.match_prefix_list is not None else None,
                                t.set_local_preference, t.set_med, t.prepend_as, t.name)
                               for t in pol.terms)
-                key = (*terms, pol.default_action)
+                body = (*terms, pol.default_action)
+            key = self._ids.get(body)
+            if key is None:
+                key = self._ids[body] = len(self._bodies)
+                self._bodies.append(body)
             keys[name] = key
         return key
 
@@ -122,11 +141,11 @@ class PolicyBook:
         """Same as :func:`evaluate`, memoised."""
         if name is None:
             return REJECT if ebgp and cfg.vendor is Vendor.IOSXR else ACCEPT_ALL
-        key = self._key(cfg, name)
+        key = self.key(cfg, name)
         memo = (key, prefix)
         got = self._memo.get(memo)
         if got is None:
-            got = self._memo[memo] = _run(key, prefix)
+            got = self._memo[memo] = _run(self._bodies[key], prefix)
         return got
 
 
