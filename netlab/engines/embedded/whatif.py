@@ -45,7 +45,7 @@ from netlab.snapshot.layout import Snapshot
 FloatArray = NDArray[np.float64]
 
 __all__ = ["BgpChange", "RouteChange", "SessionChange", "WhatIf", "failed_snapshot",
-           "parse_failure", "what_if"]
+           "parse_failure", "prepare", "what_if"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +291,19 @@ class _LevelDelta:
         proto = RoutingProtocol.ISIS_L1 if self.lg.level == 1 else RoutingProtocol.ISIS_L2
         return IsisRouteRow(self.a.inv.names[s], p, proto, tuple(sorted(hops, key=hop_order)),
                             metric)
+
+
+def prepare(a: Analysis) -> None:
+    """Build the indexes every what-if on ``a`` reads (done by the first what-if anyway):
+    adjacency edges per port, peerings per router, prefixes per router, the SPF's
+    padded adjacency."""
+    if 2 not in a.levels or 1 in a.levels:
+        return
+    lg = a.levels[2]
+    _edges_by_port(a, lg)
+    _peerings_by_node(a)
+    _advertised_by(a, 2)
+    _ = lg.spf.padded_out, lg.spf.padded_in, lg.spf.csr_out, lg.spf.csr_in
 
 
 def what_if(a: Analysis, failures: FailureState, *, bgp: bool = False,
