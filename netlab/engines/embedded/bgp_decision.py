@@ -131,6 +131,11 @@ def post_igp(tied: Sequence[Path], multipath: bool) -> Selection:
 def decide(paths: Sequence[Path], cost: Callable[[IPAddress], float], multipath: bool
            ) -> Selection | None:
     """The full decision for one node (``cost`` = IGP cost to a next hop, inf = unresolved)."""
+    if len(paths) == 1:  # an originator's own path, a stub's only feed: nothing to compare
+        only = paths[0]
+        if only.next_hop is not None and not cost(only.next_hop) < INF:
+            return None
+        return Selection(only, (only,))
     costs: dict[int, float] = {}  # id(path) → IGP cost to its next hop
     eligible = []
     for p in paths:

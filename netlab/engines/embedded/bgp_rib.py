@@ -204,13 +204,13 @@ class BgpRib:
                     self.speakers[si].clients.add(s_entry.address)
 
     def _import_key(self, f: Feed) -> tuple[object, ...]:
-        """What the receiver's import treatment of ``f`` depends on: its vendor (RFC 8212
-        on IOS-XR) and the compiled content of its import policy."""
-        cfg = self.speakers[f.receiver].cfg
+        """What the receiver's import treatment of the iBGP feed ``f`` depends on: the
+        compiled content of its import policy (none = accept all; RFC 8212 is eBGP-only)."""
+        assert f.ibgp
         name = f.r_entry.import_policy
         if name is None:
-            return (cfg.vendor, None)
-        return (cfg.vendor, self.policies.key(cfg, name))
+            return (None,)
+        return (self.policies.key(self.speakers[f.receiver].cfg, name),)
 
     def _group(self) -> None:
         by_sig: dict[tuple[object, ...], list[tuple[int, list[Feed]]]] = defaultdict(list)
