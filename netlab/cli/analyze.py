@@ -31,7 +31,6 @@ __all__ = ["COMMANDS", "analyze"]
 DEFAULT_LIMIT = 200
 
 
-_guard = guarded
 
 
 def _text(value: Any) -> str:
@@ -180,7 +179,7 @@ def _what_if_tables(w: WhatIf, limit: int) -> None:
 @click.option("--engine", "engine_name", type=click.Choice(["embedded", "batfish"]),
               default="embedded", show_default=True,
               help="Who answers: in-process, or a Batfish service at BATFISH_HOST.")
-@_guard
+@guarded
 def analyze(snapshot: Path, question: str | None, nodes: tuple[str, ...],
             remote: tuple[str, ...], prefix: str | None, src: str | None,
             dsts: tuple[str, ...], dispositions: tuple[str, ...], reference: Path | None,

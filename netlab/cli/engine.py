@@ -47,7 +47,6 @@ def make_engine(name: str) -> Engine:
     raise EngineError(f"unknown engine {name!r} (choose one of {', '.join(ENGINE_CHOICES)})")
 
 
-_guard = guarded
 
 
 # -- status ----------------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def engine() -> None:
 @click.option("--timeout", default=2.0, show_default=True, type=float,
               help="Seconds to wait for the Batfish service.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_guard
+@guarded
 def status(timeout: float, as_json: bool) -> None:
     """Which engines can run here, and the reason when one cannot."""
     statuses = engine_status(timeout)
@@ -189,7 +188,7 @@ def _release(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--batfish-version", metavar="VERSION", callback=_release,
               help="The Batfish release that would grade (see 'netlab engine status').")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_guard
+@guarded
 def capabilities(scenarios: tuple[str, ...], all_scenarios: bool, topology: str | None,
                  batfish_version: str | None, as_json: bool) -> None:
     """What Batfish can grade: the matrix, a topology's limits, or drills one by one."""

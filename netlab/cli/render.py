@@ -45,7 +45,6 @@ __all__ = ["COMMANDS", "config", "render"]
 DEFAULT_TOPOLOGY = "classic-small"
 
 
-_guard = guarded
 
 
 def _vendor(value: str | None) -> Vendor | None:
@@ -90,7 +89,7 @@ def _jsonable(value: Any) -> Any:
 @click.option("--vendor", metavar="VENDOR",
               help="Render every router as this vendor: junos, iosxr, eos or frr.")
 @click.option("--force", is_flag=True, help="Replace an existing snapshot in DIR.")
-@_guard
+@guarded
 def render(topology: str, output: str, vendor: str | None, force: bool) -> None:
     """Render TOPOLOGY (a shipped name, a YAML file or a snapshot) into snapshot DIR."""
     override = _vendor(vendor)
@@ -154,7 +153,7 @@ def config() -> None:
               help="Render as this vendor instead of the modelled one.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the vendor-neutral config as JSON.")
-@_guard
+@guarded
 def show(router: str, topology: str, vendor: str | None, as_json: bool) -> None:
     """Print ROUTER's config, rendered from the topology's intent."""
     cfg = device_config(_load_network(topology), router, _vendor(vendor))
@@ -169,7 +168,7 @@ def show(router: str, topology: str, vendor: str | None, as_json: bool) -> None:
 @click.option("--vendor", metavar="VENDOR", help="Parse as this vendor (default: detect).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the parsed config and warnings as JSON.")
-@_guard
+@guarded
 def parse(file: str, vendor: str | None, as_json: bool) -> None:
     """Parse a config FILE: the vendor-neutral model and every line not understood."""
     result = parse_file(Path(file), _vendor(vendor))
@@ -208,7 +207,7 @@ def parse(file: str, vendor: str | None, as_json: bool) -> None:
 @click.argument("snapshot_a")
 @click.argument("snapshot_b")
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
-@_guard
+@guarded
 def diff(snapshot_a: str, snapshot_b: str, as_json: bool) -> None:
     """Compare two snapshots router by router: text diff and what changed in the model."""
     snaps = []

@@ -39,7 +39,6 @@ EXTENSIONS = ("netlab.cli.scenario_run",)
 SKILLS = ("isis", "bgp", "capacity", "hardware", "optics", "mpls", "policy", "triage")
 
 
-_guard = guarded
 
 
 def _engine() -> Engine:
@@ -69,7 +68,7 @@ def scenario() -> None:
 
 @scenario.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_guard
+@guarded
 def list_cmd(as_json: bool) -> None:
     """List the shipped drills."""
     from netlab.scenario.drill import list_scenarios, topology_path
@@ -105,7 +104,7 @@ def list_cmd(as_json: bool) -> None:
 @scenario.command("show")
 @click.argument("target")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_guard
+@guarded
 def show_cmd(target: str, as_json: bool) -> None:
     """Show a drill as a trainee may see it (never the answer key or the fix)."""
     from netlab.scenario.drill import resolve_scenario
@@ -149,7 +148,7 @@ def _targets(targets: Sequence[str], all_: bool) -> list[str | Path]:
 @click.option("--engine", "engine_name", type=click.Choice(["embedded", "batfish"]),
               default="embedded", show_default=True,
               help="batfish: also say whether Batfish could grade each drill.")
-@_guard
+@guarded
 def check_cmd(targets: tuple[str, ...], all_: bool, engine_name: str) -> None:
     """Prove drills sound: faults show their symptoms, the fix passes every check and
     breaks nothing, doing nothing fails, the answer key is unambiguous."""
@@ -191,7 +190,7 @@ def check_cmd(targets: tuple[str, ...], all_: bool, engine_name: str) -> None:
 @click.option("--fault", "fault", default=None, help="The fault type (default isis-passive).")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="The scenario file to write (its name must be ID.yaml).")
-@_guard
+@guarded
 def new_cmd(scenario_id: str, topology: str, fault: str | None, output: Path) -> None:
     """Scaffold a valid, commented drill to edit."""
     from netlab.scenario.scaffold import scaffold, scaffold_text
@@ -226,7 +225,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--topology", default=None, help="A shipped topology or a topology file.")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="The scenario file to write (its name is the drill id).")
-@_guard
+@guarded
 def generate_cmd(seed: int, skills: tuple[str, ...], difficulty: int | None,
                  backbone: str | None, topology: str | None, output: Path) -> None:
     """Generate a fresh, sound drill from the fault catalogue."""
@@ -253,7 +252,7 @@ def generate_cmd(seed: int, skills: tuple[str, ...], difficulty: int | None,
 @click.argument("target")
 @click.option("--dir", "directory", type=click.Path(path_type=Path), required=True,
               help="An empty or new directory for the workspace.")
-@_guard
+@guarded
 def start_cmd(target: str, directory: Path) -> None:
     """Start a drill as a workspace of files: read BRIEF.md, edit configs/, fill in
     answer.yaml, then 'netlab scenario grade DIR'."""
@@ -269,7 +268,7 @@ def start_cmd(target: str, directory: Path) -> None:
 @scenario.command("grade")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@_guard
+@guarded
 def grade_cmd(directory: Path, as_json: bool) -> None:
     """Grade a workspace: parse its configs, read answer.yaml, score every point."""
     from netlab.scenario.workspace import grade_workspace

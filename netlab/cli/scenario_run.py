@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from netlab.cli.common import console
-from netlab.cli.scenario import _guard, scenario
+from netlab.cli.common import console, guarded
+from netlab.cli.scenario import scenario
 
 __all__ = ["run_cmd"]
 
@@ -34,7 +34,7 @@ __all__ = ["run_cmd"]
               show_default=True, help="Simulated seconds per real second.")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the debrief goes (default: the data directory's reports/).")
-@_guard
+@guarded
 def run_cmd(target: str, engine_name: str, trainee: str | None, speed: float,
             report_dir: Path | None) -> None:
     """Run drill TARGET (an id from 'netlab scenario list', or a file) as an on-call

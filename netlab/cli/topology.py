@@ -21,7 +21,6 @@ __all__ = ["COMMANDS", "topology"]
 
 
 
-_guard = guarded
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -37,7 +36,7 @@ def topology() -> None:
 
 @topology.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@_guard
+@guarded
 def list_cmd(as_json: bool) -> None:
     """List the shipped topologies."""
     from netlab.topology.files import list_topologies, load_network
@@ -72,7 +71,7 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
 @topology.command("show")
 @click.argument("name_or_path", metavar="NAME|PATH")
 @click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
-@_guard
+@guarded
 def show(name_or_path: str, as_json: bool) -> None:
     """Show a topology: sites, routers, links, external networks, demand totals."""
     from netlab.topology.files import load_network
@@ -135,7 +134,7 @@ _EXPRESS_ONLY = ("planes",)
               help="Share of spans with a diverse bb2 conduit (classic; default 0.25).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-@_guard
+@guarded
 def generate(kind: str, output: Path, name: str | None, seed: int, force: bool,
              **options: Any) -> None:
     """Generate a classic or express backbone and write it as a topology file."""
@@ -170,7 +169,7 @@ def generate(kind: str, output: Path, name: str | None, seed: int, force: bool,
 @click.option("--labels/--no-labels", default=None,
               help="Router labels (default: on up to 80 routers).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-@_guard
+@guarded
 def draw(name_or_path: str, output: Path, labels: bool | None, force: bool) -> None:
     """Draw a topology as a map (sites at their coordinates, conduits as bands)."""
     from netlab.topology.draw import FORMATS, draw_network
