@@ -109,11 +109,7 @@ class SessionTable:
 def _static_local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
                      ) -> tuple[IPAddress | None, ConfiguredStatus | None]:
     """The local IP known from config, or the status that says why there is none."""
-    key = ("local-ip", node, id(nb))
-    got = inv.memo.get(key)
-    if got is None:
-        got = inv.memo[key] = _local_ip(inv, node, cfg, nb)
-    return got  # type: ignore[return-value]
+    return inv.cached(("local-ip", node, id(nb)), lambda: _local_ip(inv, node, cfg, nb))
 
 
 def _local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
@@ -138,9 +134,8 @@ def _local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
 def _back_entries(inv: Inventory) -> dict[tuple[str, str], list[BgpNeighbor]]:
     """(remote, node) → remote's entries whose address belongs to node (config only: built
     once per snapshot)."""
-    key = ("back-entries",)
-    got = inv.memo.get(key)
-    if got is None:
+
+    def build() -> dict[tuple[str, str], list[BgpNeighbor]]:
         back: dict[tuple[str, str], list[BgpNeighbor]] = defaultdict(list)
         for name in inv.names:
             cfg = inv.configs[name]
@@ -150,8 +145,9 @@ def _back_entries(inv: Inventory) -> dict[tuple[str, str], list[BgpNeighbor]]:
                 owner = inv.owner(rnb.address)
                 if owner is not None:
                     back[(name, owner[0])].append(rnb)
-        got = inv.memo[key] = dict(back)
-    return got  # type: ignore[return-value]
+        return dict(back)
+
+    return inv.cached(("back-entries",), build)
 
 
 class _Evaluator:

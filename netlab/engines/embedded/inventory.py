@@ -21,10 +21,11 @@ snapshot writer would have written).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Interface, IPv6Interface
+from typing import TypeVar, cast
 
 from netlab.engines.base import IPAddress, IPNetwork
 from netlab.model.device import DeviceConfig, InterfaceConfig
@@ -37,6 +38,8 @@ __all__ = ["DEFAULT_MTU", "Connected", "Inventory", "Port", "ipkey"]
 DEFAULT_MTU = 1500  # IP MTU of a physical interface with no ``mtu`` configured
 
 Port = tuple[str, str]  # (hostname, interface name)
+T = TypeVar("T")
+_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,14 @@ class Inventory:
             peer[(e.node2, e.interface2)] = (e.node1, e.interface1)
         self.layer1_peer = peer
         self.memo: dict[tuple[object, ...], object] = {}  # per-snapshot caches of other modules
+
+    def cached(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """``build()`` once per snapshot under ``key`` (the other modules' per-snapshot caches
+        live in :attr:`memo`)."""
+        got = self.memo.get(key, _MISSING)
+        if got is _MISSING:
+            got = self.memo[key] = build()
+        return cast(T, got)
 
     # -- links of the network ----------------------------------------------------------------
     def vendor_name(self, link: Link, router: str) -> str:
@@ -173,20 +184,15 @@ class Inventory:
     def _subnets_of(self, node: str) -> list[tuple[int, int, int, int, InterfaceConfig]]:
         """``node``'s configured non-loopback subnets as (version, network, length, max
         length, interface), in config order (built when first asked)."""
-        key = ("subnets-of", node)
-        got = self.memo.get(key)
-        if got is None:
-            out = []
+
+        def build() -> list[tuple[int, int, int, int, InterfaceConfig]]:
             cfg = self.configs.get(node)
-            for itf in cfg.interfaces if cfg is not None else ():
-                if itf.loopback:
-                    continue
-                for addr in _addresses(itf):
-                    net = addr.network
-                    out.append((net.version, int(net.network_address), net.prefixlen,
-                                net.max_prefixlen, itf))
-            got = self.memo[key] = out
-        return got  # type: ignore[return-value]
+            return [(addr.network.version, int(addr.network.network_address),
+                     addr.network.prefixlen, addr.network.max_prefixlen, itf)
+                    for itf in (cfg.interfaces if cfg is not None else ())
+                    if not itf.loopback for addr in _addresses(itf)]
+
+        return self.cached(("subnets-of", node), build)
 
     def configured_subnet(self, node: str, address: IPAddress) -> InterfaceConfig | None:
         """A configured non-loopback interface of ``node`` (up or not) holding ``address``

@@ -177,10 +177,6 @@ class IsisRib:
             out[a] = np.inf
         return out
 
-    def cost(self, node: int, prefix: IPNetwork) -> float:
-        """``node``'s IS-IS metric to ``prefix`` (one entry of :meth:`cost_column`)."""
-        return self.cost_of(prefix)(node)
-
     def cost_of(self, prefix: IPNetwork) -> Callable[[int], float]:
         """A function of a node giving its IS-IS metric to ``prefix`` (the lookups of the
         prefix done once: many nodes asking about one prefix share them)."""

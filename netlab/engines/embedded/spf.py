@@ -79,9 +79,15 @@ class Graph:
 
     def out_edges(self) -> list[IntArray]:
         """Edge ids leaving each node (live or not), in edge order."""
-        order = np.argsort(self.tail, kind="stable")
-        bounds = np.searchsorted(self.tail[order], np.arange(self.n + 1))
+        order, bounds = _grouped(self.tail, self.n)
         return [order[bounds[i]:bounds[i + 1]] for i in range(self.n)]
+
+
+def _grouped(ends: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Edge ids grouped by ``ends`` (their tails or heads), in edge order within a node,
+    and each node's offset into them (``n + 1`` offsets)."""
+    order = np.argsort(ends, kind="stable")
+    return order, np.searchsorted(ends[order], np.arange(n + 1))
 
 
 @dataclass(frozen=True)
@@ -107,14 +113,12 @@ class Spf:
     @cached_property
     def csr_out(self) -> tuple[IntArray, IntArray]:
         """Edge ids grouped by tail, and each node's offset into them."""
-        order = np.argsort(self.graph.tail, kind="stable")
-        return order, np.searchsorted(self.graph.tail[order], np.arange(self.graph.n + 1))
+        return _grouped(self.graph.tail, self.graph.n)
 
     @cached_property
     def csr_in(self) -> tuple[IntArray, IntArray]:
         """Edge ids grouped by head, and each node's offset into them."""
-        order = np.argsort(self.graph.head, kind="stable")
-        return order, np.searchsorted(self.graph.head[order], np.arange(self.graph.n + 1))
+        return _grouped(self.graph.head, self.graph.n)
 
     def next_hop_edges(self, s: int, d: int) -> IntArray:
         """Edges out of ``s`` that start a shortest path to ``d`` (empty if none or s == d)."""

@@ -362,42 +362,42 @@ def _counts(ld: _LevelDelta) -> tuple[int, int, int, set[int]]:
 
 def _advertised_by(a: Analysis, level: int) -> dict[int, list[IPNetwork]]:
     """Router → the prefixes it advertises at ``level`` (computed once per analysis)."""
-    key = ("whatif-advertised-by", level)
-    got = a.inv.memo.get(key)
-    if got is None:
+
+    def build() -> dict[int, list[IPNetwork]]:
         by: dict[int, list[IPNetwork]] = defaultdict(list)
         for p, adv in a.isis.adverts[level].items():
             for n, _ in adv:
                 by[n].append(p)
-        got = a.inv.memo[key] = dict(by)
-    return got  # type: ignore[return-value]
+        return dict(by)
+
+    return a.inv.cached(("whatif-advertised-by", level), build)
 
 
 def _edges_by_port(a: Analysis, lg: IsisLevelGraph) -> dict[Port, list[int]]:
     """Port → the level's adjacency edges it is an end of (computed once per analysis)."""
-    key = ("whatif-edges-by-port", lg.level)
-    got = a.inv.memo.get(key)
-    if got is None:
+
+    def build() -> dict[Port, list[int]]:
         by: dict[Port, list[int]] = defaultdict(list)
         for k, adj in enumerate(lg.adjacencies):
             by[(adj.node, adj.interface)].append(k)
             by[(adj.remote, adj.remote_interface)].append(k)
-        got = a.inv.memo[key] = dict(by)
-    return got  # type: ignore[return-value]
+        return dict(by)
+
+    return a.inv.cached(("whatif-edges-by-port", lg.level), build)
 
 
 def _peerings_by_node(a: Analysis) -> dict[str, list[int]]:
     """Router → positions of the peerings it is an end of (computed once per analysis)."""
-    key = ("whatif-peerings-by-node", id(a.sessions))
-    got = a.inv.memo.get(key)
-    if got is None:
+
+    def build() -> dict[str, list[int]]:
         by: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(a.sessions.peerings):
             by[p.node].append(i)
             if p.remote_node is not None and p.remote_node != p.node:
                 by[p.remote_node].append(i)
-        got = a.inv.memo[key] = dict(by)
-    return got  # type: ignore[return-value]
+        return dict(by)
+
+    return a.inv.cached(("whatif-peerings-by-node", id(a.sessions)), build)
 
 
 def _sessions(a: Analysis, ld: _LevelDelta, ports: set[Port], dead: set[str],
