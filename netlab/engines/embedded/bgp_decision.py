@@ -25,9 +25,9 @@ them once and only the IGP step per receiver (see :mod:`bgp_rib`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 from ipaddress import IPv4Address
+from typing import NamedTuple
 
 from netlab.engines.base import IPAddress, IPNetwork, OriginType
 
@@ -43,8 +43,7 @@ class Source(IntEnum):
     IBGP = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Path:
+class Path(NamedTuple):
     """A path as held in one node's Adj-RIB-In (after import policy)."""
 
     prefix: IPNetwork
@@ -70,8 +69,7 @@ class Path:
                 int(self.peer_ip) if self.peer_ip is not None else 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """A node's decision for one prefix: the best path and its ECMP set."""
 
     best: Path

@@ -51,6 +51,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,11 +68,11 @@ from netlab.model.types import Vendor
 __all__ = ["BgpRib", "Feed", "Speaker"]
 
 IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
 MAX_ROUNDS_PER_NODE = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
+class Feed(NamedTuple):
     """One direction of an established session: what ``sender`` sends ``receiver``."""
 
     id: int
@@ -156,6 +157,7 @@ class BgpRib:
         self.inv = inv
         self.igp = igp
         self.policies = PolicyBook()
+        self._columns: dict[int, tuple[IPAddress, FloatArray]] = {}
         self.speakers: dict[int, Speaker] = {}
         self.feeds: list[Feed] = []
         self._speakers(sessions)
@@ -295,11 +297,22 @@ class BgpRib:
                     path.source, path.peer, path.peer_ip, path.peer_router_id,
                     path.originator_id, path.cluster_list)
 
+    def _column(self, ip: IPAddress) -> FloatArray:
+        """Every node's IGP cost to the next hop ``ip``. Next hops are the sessions' address
+        objects, a few thousand reused across every prefix, so they are looked up by
+        identity (the cache keeps each one alive, so an id is never reused)."""
+        got = self._columns.get(id(ip))
+        if got is None:
+            got = self._columns[id(ip)] = (ip, self.igp.cost_column(ip))
+        return got[1]
+
     def _cost(self, node: int) -> Callable[[IPAddress], float]:
-        col = self.igp.cost_column
+        columns = self._columns
+        column = self._column
 
         def cost(ip: IPAddress) -> float:
-            return float(col(ip)[node])
+            got = columns.get(id(ip))
+            return float((got[1] if got is not None else column(ip))[node])
 
         return cost
 
@@ -392,25 +405,25 @@ class BgpRib:
         costs = np.empty((len(members), len(cands)))
         for j, p in enumerate(cands):
             assert p.next_hop is not None
-            costs[:, j] = self.igp.cost_column(p.next_hop)[members]
+            costs[:, j] = self._column(p.next_hop)[members]
         multipath = self.speakers[int(members[0])].multipath
         choice = np.full(len(members), -1, dtype=np.int64)
         selections: list[Selection] = []
-        patterns, inverse = _unique_rows(np.isfinite(costs))
-        for pi, pattern in enumerate(patterns):
-            rows = np.flatnonzero(inverse == pi)
+        for pattern, rows in _classes(np.isfinite(costs)):
             ok = [j for j in range(len(cands)) if pattern[j]]
             survivors = pre_igp([cands[j] for j in ok])
             if not survivors:
                 continue
             ids = {id(x) for x in survivors}
             sj = [j for j in ok if id(cands[j]) in ids]
-            sub = costs[np.ix_(rows, np.array(sj, dtype=np.int64))]
+            sub = costs if rows is None else costs[rows]
+            if len(sj) < len(cands):
+                sub = sub[:, sj]
             tied = sub == sub.min(axis=1, keepdims=True)
-            ties, tinv = _unique_rows(tied)
-            for ti, tie in enumerate(ties):
+            for tie, trows in _classes(tied):
                 sel = post_igp([cands[sj[k]] for k in range(len(sj)) if tie[k]], multipath)
-                choice[rows[tinv == ti]] = len(selections)
+                where = rows if trows is None else trows if rows is None else rows[trows]
+                choice[slice(None) if where is None else where] = len(selections)
                 selections.append(sel)
         return _GroupResult(cands, pos_of, offered, choice, selections)
 
@@ -563,6 +576,18 @@ class BgpRib:
 
     def unstable(self) -> list[IPNetwork]:
         return [p for p, r in self.results.items() if not r.stable]
+
+
+def _classes(rows: NDArray[np.bool_]) -> list[tuple[list[bool], IntArray | None]]:
+    """The distinct boolean rows, each with the indexes of the rows equal to it (None =
+    every row: the common case, found without sorting)."""
+    if rows.shape[0] == 0:
+        return []
+    first = rows[0]
+    if (rows == first).all():
+        return [(first.tolist(), None)]
+    patterns, inverse = _unique_rows(rows)
+    return [(pat.tolist(), np.flatnonzero(inverse == k)) for k, pat in enumerate(patterns)]
 
 
 def _unique_rows(rows: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], IntArray]:

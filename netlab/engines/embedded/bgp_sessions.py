@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from netlab.engines.base import (
     BgpSessionCompatibilityRow,
@@ -46,8 +47,7 @@ _FAMILY = {4: "IPV4_UNICAST", 6: "IPV6_UNICAST"}
 _MATCHED = (ConfiguredStatus.UNIQUE_MATCH, ConfiguredStatus.LOCAL_IP_UNKNOWN_STATICALLY)
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(NamedTuple):
     """An established session between two neighbor entries (one per pair)."""
 
     a: str
@@ -65,8 +65,7 @@ class Session:
         return self.entry_b, self.ip_b, self.a, self.entry_a, self.ip_a
 
 
-@dataclass(frozen=True, slots=True)
-class Peering:
+class Peering(NamedTuple):
     """One configured neighbor entry and what became of it."""
 
     node: str
@@ -106,14 +105,21 @@ class SessionTable:
     sessions: tuple[Session, ...]
 
 
-def _static_local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
-                     ) -> tuple[IPAddress | None, ConfiguredStatus | None]:
-    """The local IP known from config, or the status that says why there is none."""
-    return inv.cached(("local-ip", node, id(nb)), lambda: _local_ip(inv, node, cfg, nb))
+class _Facts(NamedTuple):
+    """What the configs alone say about one neighbor entry (computed once per snapshot)."""
+
+    node: str
+    cfg: DeviceConfig
+    entry: BgpNeighbor
+    local_ip: IPAddress | None  # static (compatibility) view
+    problem: ConfiguredStatus | None  # why there is no local IP (None = there is one)
+    remote: str | None  # the router configured with the neighbor address
+    partners: tuple[int, ...]  # numbers of the remote's entries that match this one
 
 
 def _local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
               ) -> tuple[IPAddress | None, ConfiguredStatus | None]:
+    """The local IP known from config, or the status that says why there is none."""
     v = nb.address.version
     if nb.update_source is not None:
         ip = inv.interface_address((node, nb.update_source), v)
@@ -122,32 +128,55 @@ def _local_ip(inv: Inventory, node: str, cfg: DeviceConfig, nb: BgpNeighbor
         return ip, None
     itf = inv.configured_subnet(node, nb.address)
     if itf is not None:
-        addr = itf.ipv4 if v == 4 else itf.ipv6
-        if addr is not None:
-            return addr.ip, None
+        ip = inv.interface_address((node, itf.name), v)
+        if ip is not None:
+            return ip, None
     assert cfg.bgp is not None
     if nb.remote_as == cfg.bgp.asn:
         return None, ConfiguredStatus.LOCAL_IP_UNKNOWN_STATICALLY
     return None, ConfiguredStatus.NO_LOCAL_IP
 
 
-def _back_entries(inv: Inventory) -> dict[tuple[str, str], list[BgpNeighbor]]:
-    """(remote, node) → remote's entries whose address belongs to node (config only: built
-    once per snapshot)."""
+_Back = dict[tuple[str, str], list[int]]
 
-    def build() -> dict[tuple[str, str], list[BgpNeighbor]]:
-        back: dict[tuple[str, str], list[BgpNeighbor]] = defaultdict(list)
-        for name in inv.names:
-            cfg = inv.configs[name]
-            if cfg.bgp is None:
-                continue
-            for rnb in cfg.bgp.neighbors:
-                owner = inv.owner(rnb.address)
-                if owner is not None:
-                    back[(name, owner[0])].append(rnb)
-        return dict(back)
 
-    return inv.cached(("back-entries",), build)
+def _entry_facts(inv: Inventory) -> tuple[list[_Facts], _Back]:
+    """Every neighbor entry of every router, numbered in router then config order, with its
+    :class:`_Facts`; and (remote, node) → numbers of remote's entries whose address belongs
+    to node. Config only: built once per snapshot and shared by what-if re-evaluations.
+    (Entries are numbered, not keyed by identity: equal entries of different routers may
+    be one shared object.)"""
+
+    def build() -> tuple[list[_Facts], _Back]:
+        entries = [(name, cfg, nb) for name in inv.names
+                   if (cfg := inv.configs[name]).bgp is not None
+                   for nb in cfg.bgp.neighbors]
+        local = [_local_ip(inv, name, cfg, nb) for name, cfg, nb in entries]
+        back: _Back = defaultdict(list)
+        remote_of: list[str | None] = []
+        for k, (name, _cfg, nb) in enumerate(entries):
+            owner = inv.owner(nb.address)
+            remote_of.append(owner[0] if owner is not None else None)
+            if owner is not None:  # (name, owner) → name's entries toward owner's addresses
+                back[(name, owner[0])].append(k)
+        out: list[_Facts] = []
+        for k, (name, cfg, nb) in enumerate(entries):
+            ip, problem = local[k]
+            remote = remote_of[k]
+            partners: tuple[int, ...] = ()
+            rbgp = inv.configs[remote].bgp if remote is not None else None
+            if remote is not None and rbgp is not None and nb.remote_as == rbgp.asn:
+                assert cfg.bgp is not None
+                v, asn = nb.address.version, cfg.bgp.asn
+                partners = tuple(
+                    r for r in back.get((remote, name), ())
+                    if (rnb := entries[r][2]).address.version == v and rnb.remote_as == asn
+                    and (ip is None or rnb.address == ip)
+                    and ((rl := local[r][0]) is None or rl == nb.address))
+            out.append(_Facts(name, cfg, nb, ip, problem, remote, partners))
+        return out, dict(back)
+
+    return inv.cached(("entry-facts",), build)
 
 
 class _Evaluator:
@@ -157,10 +186,8 @@ class _Evaluator:
         self.igp = igp
         self.tripped = tripped
         self._reach: dict[tuple[int, int], bool] = {}
-        self._pairs: dict[tuple[tuple[str, int], tuple[str, int]],
-                          Session | tuple[SessionReason, str]] = {}
-        # (remote, node) → remote's entries whose address belongs to node
-        self.back = _back_entries(inv)
+        self._pairs: dict[tuple[int, int], Session | tuple[SessionReason, str]] = {}
+        self.facts, self.back = _entry_facts(inv)
 
     # -- TCP over the IGP FIB ----------------------------------------------------------------
     def reaches(self, node: str, dst: IPAddress) -> bool:
@@ -171,7 +198,7 @@ class _Evaluator:
         """
         start = self.inv.index[node]
         k = ipkey(dst)
-        if self.igp.cost_plan(dst, k)[1]:  # no static route covers dst anywhere
+        if self.igp.static_free(dst, k):
             return self.igp.cost(start, dst) < float("inf")
         key = (start, k)
         if key not in self._reach:
@@ -210,87 +237,68 @@ class _Evaluator:
         return self.inv.interface_address((node, entry.forwards[0].interface), v)
 
     # -- one entry ---------------------------------------------------------------------------
-    def peering(self, node: str, cfg: DeviceConfig, nb: BgpNeighbor) -> Peering:
+    def peering(self, k: int) -> Peering:
+        """What became of entry number ``k`` (see :func:`_entry_facts`)."""
+        node, cfg, nb, local_ip, problem, remote, partners = self.facts[k]
         assert cfg.bgp is not None
         inv = self.inv
         asn = cfg.bgp.asn
         ibgp = nb.remote_as == asn
         stype = SessionType.IBGP if ibgp else SessionType.EBGP_SINGLEHOP
-        local_ip, problem = _static_local_ip(inv, node, cfg, nb)
-        owner = inv.owner(nb.address)
-        remote = owner[0] if owner is not None else None
-
-        def make(status: EstablishedStatus, configured: ConfiguredStatus,
-                 reason: SessionReason | None, detail: str = "",
-                 session: Session | None = None) -> Peering:
-            return Peering(node, nb, asn, stype, local_ip, remote, configured, status, reason,
-                           detail, session)
-
         nc = EstablishedStatus.NOT_COMPATIBLE
         if problem is ConfiguredStatus.INVALID_LOCAL_IP:
-            return make(nc, problem, SessionReason.INVALID_LOCAL_IP,
-                        f"update-source {nb.update_source} has no IPv{nb.address.version} "
-                        "address")
+            return Peering(node, nb, asn, stype, local_ip, remote, problem, nc,
+                           SessionReason.INVALID_LOCAL_IP,
+                           f"update-source {nb.update_source} has no IPv{nb.address.version} "
+                           "address", None)
         if problem is ConfiguredStatus.NO_LOCAL_IP:
-            return make(nc, problem, SessionReason.EBGP_NOT_DIRECTLY_CONNECTED,
-                        f"{nb.address} is on no connected subnet of {node}")
+            return Peering(node, nb, asn, stype, local_ip, remote, problem, nc,
+                           SessionReason.EBGP_NOT_DIRECTLY_CONNECTED,
+                           f"{nb.address} is on no connected subnet of {node}", None)
         if remote is None:
-            return make(nc, ConfiguredStatus.UNKNOWN_REMOTE, SessionReason.UNKNOWN_REMOTE,
-                        f"no router has address {nb.address}")
-        rcfg = inv.configs[remote]
-        partners = self._partners(node, cfg, nb, remote, rcfg, local_ip)
-        configured = problem or {0: ConfiguredStatus.HALF_OPEN,
-                                 1: ConfiguredStatus.UNIQUE_MATCH}.get(
-            len(partners), ConfiguredStatus.MULTIPLE_REMOTES)
+            return Peering(node, nb, asn, stype, local_ip, remote,
+                           ConfiguredStatus.UNKNOWN_REMOTE, nc, SessionReason.UNKNOWN_REMOTE,
+                           f"no router has address {nb.address}", None)
         if not partners:
-            reason, detail = self._why_half_open(node, cfg, nb, remote, rcfg)
-            return make(nc, ConfiguredStatus.HALF_OPEN, reason, detail)
+            reason, detail = self._why_half_open(node, cfg, nb, remote, inv.configs[remote])
+            return Peering(node, nb, asn, stype, local_ip, remote,
+                           ConfiguredStatus.HALF_OPEN, nc, reason, detail, None)
+        configured = problem or (ConfiguredStatus.UNIQUE_MATCH if len(partners) == 1
+                                 else ConfiguredStatus.MULTIPLE_REMOTES)
         if len(partners) > 1 and problem is None:
-            return make(nc, configured, SessionReason.MULTIPLE_REMOTES,
-                        f"{remote} has {len(partners)} entries matching {node}")
+            return Peering(node, nb, asn, stype, local_ip, remote, configured, nc,
+                           SessionReason.MULTIPLE_REMOTES,
+                           f"{remote} has {len(partners)} entries matching {node}", None)
         ne = EstablishedStatus.NOT_ESTABLISHED
-        for down in (node, remote):
-            if down in inv.dead:
-                why = SessionReason.NODE_DOWN if down == node else SessionReason.PEER_DOWN
-                return make(ne, configured, why, f"{down} is down")
-        best: Peering | None = None
-        for rnb in partners:
-            one, two = (node, id(nb)), (remote, id(rnb))
-            pair = (one, two) if one < two else (two, one)
+        if inv.dead:
+            for down in (node, remote):
+                if down in inv.dead:
+                    why = SessionReason.NODE_DOWN if down == node else SessionReason.PEER_DOWN
+                    return Peering(node, nb, asn, stype, local_ip, remote, configured, ne, why,
+                                   f"{down} is down", None)
+        first: tuple[SessionReason, str] | None = None
+        for r in partners:
+            pair = (k, r) if k < r else (r, k)
             got = self._pairs.get(pair)
             if got is None:
-                got = self._pairs[pair] = self._establish(node, cfg, nb, remote, rcfg, rnb, ibgp)
+                rnb = self.facts[r].entry
+                got = self._pairs[pair] = self._establish(node, nb, remote, rnb, ibgp)
             if isinstance(got, Session):
-                return make(EstablishedStatus.ESTABLISHED, configured, None, "", got)
-            if best is None:
-                best = make(ne, configured, got[0], got[1])
-        assert best is not None
-        return best
-
-    def _partners(self, node: str, cfg: DeviceConfig, nb: BgpNeighbor, remote: str,
-                  rcfg: DeviceConfig, local_ip: IPAddress | None) -> list[BgpNeighbor]:
-        assert cfg.bgp is not None
-        if rcfg.bgp is None or nb.remote_as != rcfg.bgp.asn:
-            return []
-        out = []
-        for rnb in self.back.get((remote, node), ()):
-            if rnb.address.version != nb.address.version or rnb.remote_as != cfg.bgp.asn:
-                continue
-            if local_ip is not None and rnb.address != local_ip:
-                continue
-            rlocal, _ = _static_local_ip(self.inv, remote, rcfg, rnb)
-            if rlocal is not None and rlocal != nb.address:
-                continue
-            out.append(rnb)
-        return out
+                return Peering(node, nb, asn, stype, local_ip, remote,
+                               configured, EstablishedStatus.ESTABLISHED, None, "", got)
+            if first is None:
+                first = got
+        assert first is not None
+        return Peering(node, nb, asn, stype, local_ip, remote, configured, ne, first[0],
+                       first[1], None)
 
     def _why_half_open(self, node: str, cfg: DeviceConfig, nb: BgpNeighbor, remote: str,
                        rcfg: DeviceConfig) -> tuple[SessionReason, str]:
         assert cfg.bgp is not None
         if rcfg.bgp is None:
             return SessionReason.NOT_CONFIGURED_ON_REMOTE, f"{remote} runs no BGP"
-        back = [r for r in self.back.get((remote, node), ())
-                if r.address.version == nb.address.version]
+        back = [e for r in self.back.get((remote, node), ())
+                if (e := self.facts[r].entry).address.version == nb.address.version]
         if not back:
             return (SessionReason.NOT_CONFIGURED_ON_REMOTE,
                     f"{remote} has no neighbor entry for any address of {node}")
@@ -306,9 +314,8 @@ class _Evaluator:
                 f"{remote} peers with {', '.join(str(r.address) for r in back)}, not the "
                 f"address {node} uses toward {nb.address}")
 
-    def _establish(self, node: str, cfg: DeviceConfig, nb: BgpNeighbor, remote: str,
-                   rcfg: DeviceConfig, rnb: BgpNeighbor, ibgp: bool
-                   ) -> Session | tuple[SessionReason, str]:
+    def _establish(self, node: str, nb: BgpNeighbor, remote: str, rnb: BgpNeighbor,
+                   ibgp: bool) -> Session | tuple[SessionReason, str]:
         for who, entry in ((node, nb), (remote, rnb)):
             if entry.shutdown:
                 return (SessionReason.NEIGHBOR_SHUTDOWN,
@@ -369,12 +376,9 @@ def evaluate_sessions(inv: Inventory, igp: Fib,
     ev = _Evaluator(inv, igp, tripped)
     peerings: list[Peering] = []
     sessions: dict[tuple[str, str, IPAddress, IPAddress], Session] = {}
-    for node in inv.names:
-        cfg = inv.configs[node]
-        if cfg.bgp is None or (keep is not None and not keep(node)):
-            continue
-        for nb in cfg.bgp.neighbors:
-            p = ev.peering(node, cfg, nb)
+    for k, facts in enumerate(ev.facts):
+        if keep is None or keep(facts.node):
+            p = ev.peering(k)
             if p.session is not None:
                 s = p.session
                 key = (s.a, s.b, s.ip_a, s.ip_b)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
 from typing import Protocol
 
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+INF = float("inf")
 NetKey = tuple[int, int, int]  # (version, network as int, prefix length)
 
 
@@ -400,6 +402,14 @@ class Fib:
         col = self._cost_columns.get(key)
         if col is not None:
             return float(col[node])
+        host = self._hosts.get(key)
+        if host is not None:  # a loopback: its own /32 or /128 wins wherever it is a route
+            adv, metric, dist = host
+            if node == adv:
+                return 0.0
+            c = float(dist[node, adv]) + metric
+            if c < INF:
+                return c
         for p, holders, statics, isis_cost in self.cost_plan(ip, key)[0]:
             if node in holders:
                 return 0.0
@@ -409,6 +419,38 @@ class Fib:
             if cost < np.inf:
                 return cost
         return float(np.inf)
+
+    @cached_property
+    def _hosts(self) -> dict[int, tuple[int, float, FloatArray]]:
+        """Address → (its router, metric, level-2 distances) for every host prefix that one
+        router alone advertises, in level 2 only, holds connected, and no static route
+        covers: the longest match for that address wherever a node has an IS-IS route
+        to it (the fast path of :meth:`cost`; anything else takes the general plan)."""
+        lg = self.isis.levels.get(2)
+        if lg is None:
+            return {}
+        statics = PrefixIndex()
+        for key in self.static_nodes:
+            statics.add_key(key)
+        statics.freeze()
+        out: dict[int, tuple[int, float, FloatArray]] = {}
+        l1 = self.isis.adverts[1]
+        for p, adv in self.isis.adverts[2].items():
+            if len(adv) != 1 or p.prefixlen != p.max_prefixlen or p in l1:
+                continue
+            a, metric = adv[0]
+            addr = p.network_address
+            if self.holders.get(net_key(p)) != [a] or statics.covering(addr):
+                continue
+            out[ipkey(addr)] = (a, float(metric), lg.spf.dist)
+        return out
+
+    def static_free(self, ip: IPAddress, key: int | None = None) -> bool:
+        """Whether no static route covers ``ip`` on any node."""
+        key = ipkey(ip) if key is None else key
+        if key in self._hosts:
+            return True
+        return self.cost_plan(ip, key)[1]
 
     def cost_plan(self, ip: IPAddress, key: int | None = None) -> tuple[
             list[tuple[IPNetwork, frozenset[int], frozenset[int], Callable[[int], float]]], bool]:

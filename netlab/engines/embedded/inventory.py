@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Interface, IPv6Interface
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 from netlab.engines.base import IPAddress, IPNetwork
 from netlab.model.device import DeviceConfig, InterfaceConfig
@@ -42,8 +41,7 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Connected:
+class Connected(NamedTuple):
     """A connected subnet of an operationally-up interface."""
 
     network: IPNetwork
