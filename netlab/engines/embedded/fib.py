@@ -134,19 +134,26 @@ class BgpRoutes(Protocol):
 class PrefixIndex:
     """Every prefix known anywhere, for longest-match candidate lists."""
 
-    by_length: dict[tuple[int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
+    # (version, length) → network as int → the prefix object (None until first needed)
+    by_length: dict[tuple[int, int], dict[int, IPNetwork | None]] = field(
+        default_factory=lambda: defaultdict(dict))
     lengths: dict[int, list[int]] = field(default_factory=dict)
     _cache: dict[int, list[IPNetwork]] = field(default_factory=dict)
 
     def add(self, p: IPNetwork) -> None:
-        self.by_length[(p.version, p.prefixlen)].add(int(p.network_address))
+        self.by_length[(p.version, p.prefixlen)][int(p.network_address)] = p
 
-    def add_key(self, key: NetKey) -> None:
-        self.by_length[(key[0], key[2])].add(key[1])
+    def add_key(self, key: NetKey, p: IPNetwork | None = None) -> None:
+        known = self.by_length[(key[0], key[2])]
+        if known.get(key[1]) is None:
+            known[key[1]] = p
 
     def freeze(self) -> None:
         for v in (4, 6):
             self.lengths[v] = sorted((pl for ver, pl in self.by_length if ver == v), reverse=True)
+
+    def copy(self) -> PrefixIndex:
+        return PrefixIndex(defaultdict(dict, {k: dict(v) for k, v in self.by_length.items()}))
 
     def covering(self, ip: IPAddress) -> list[IPNetwork]:
         """Known prefixes containing ``ip``, longest first."""
@@ -161,10 +168,15 @@ class PrefixIndex:
         n = int(ip)
         out = []
         make = IPv4Network if v == 4 else IPv6Network
+        by_length = self.by_length
         for pl in self.lengths.get(v, ()):
             net = (n >> (bits - pl)) << (bits - pl) if pl else 0
-            if net in self.by_length[(v, pl)]:
-                out.append(make((net, pl)))
+            known = by_length[(v, pl)]
+            if net in known:
+                p = known[net]
+                if p is None:
+                    p = known[net] = make((net, pl))
+                out.append(p)
         return out
 
 
@@ -203,7 +215,7 @@ class Fib:
             i = inv.index[node]
             for c in subnets:
                 key = net_key(c.network)
-                index.add_key(key)
+                index.add_key(key, c.network)
                 self.holders[key].append(i)
                 index.add_key((c.address.version, int(c.address), c.address.max_prefixlen))
         for name, cfg in inv.configs.items():
@@ -218,7 +230,7 @@ class Fib:
         for i, stat in self.static.items():
             for p in stat:
                 key = net_key(p)
-                index.add_key(key)
+                index.add_key(key, p)
                 self.static_nodes[key].append(i)
                 self.static_holders.add(p)
         for p in self.isis.prefixes:
@@ -249,8 +261,7 @@ class Fib:
         self._connected, self.static = igp._connected, igp.static
         self.holders, self.static_holders = igp.holders, igp.static_holders
         self.static_nodes = igp.static_nodes
-        self.index = PrefixIndex(defaultdict(set, {k: set(v)
-                                                   for k, v in igp.index.by_length.items()}))
+        self.index = igp.index.copy()
         if self.bgp is not None:
             for p in self.bgp.prefixes():
                 self.index.add(p)

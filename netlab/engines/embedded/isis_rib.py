@@ -193,6 +193,8 @@ class IsisRib:
             lg = self.levels.get(lvl)
             if adv and lg is not None:
                 parts.append((lg.spf.dist, tuple((a, float(m)) for a, m in adv)))
+        if not parts:  # not in IS-IS (a link to an external peer, a host address)
+            return _unrouted
         inf = float("inf")
 
         def cost(node: int) -> float:
@@ -272,6 +274,10 @@ class IsisRib:
                 if any(np.isfinite(d[a]) for a, _ in adv):
                     return True
         return False
+
+
+def _unrouted(node: int) -> float:
+    return float("inf")
 
 
 def hop_order(h: NextHop) -> tuple[str, int]:
