@@ -82,10 +82,7 @@ class Feed(NamedTuple):
     r_entry: BgpNeighbor  # receiver's entry for the sender
     s_ip: IPAddress
     ibgp: bool
-
-    @property
-    def family(self) -> int:
-        return self.s_ip.version
+    family: int  # 4 or 6: the session's address family
 
     def export_class(self) -> tuple[object, ...]:
         e = self.s_entry
@@ -107,12 +104,9 @@ class Speaker:
     feeds_out: list[Feed] = field(default_factory=list)
     feeds_in: list[Feed] = field(default_factory=list)
     clients: set[IPAddress] = field(default_factory=set)  # peer addresses that are RR clients
+    reflector: bool = False  # has a route-reflector client
     peer_ases: set[int] = field(default_factory=set)
     out_to: dict[int, list[Feed]] = field(default_factory=lambda: defaultdict(list))
-
-    @property
-    def reflector(self) -> bool:
-        return bool(self.clients)
 
     @property
     def stub(self) -> bool:
@@ -190,20 +184,26 @@ class BgpRib:
             cluster = cfg.bgp.cluster_id or cfg.bgp.router_id
             self.speakers[i] = Speaker(i, name, cfg, cfg.bgp.asn, cfg.bgp.router_id, cluster,
                                        cfg.bgp.multipath)
+        speakers = self.speakers
+        index = inv.index
         for s in sessions.sessions:
-            for sender, receiver in ((s.a, s.b), (s.b, s.a)):
-                s_entry, s_ip, _, r_entry, _ = s.side(sender)
-                si, ri = inv.index[sender], inv.index[receiver]
-                if si not in self.speakers or ri not in self.speakers:
-                    continue
-                f = Feed(len(self.feeds), si, ri, s_entry, r_entry, s_ip, s.ibgp)
+            a, b = index[s.a], index[s.b]
+            sa, sb = speakers.get(a), speakers.get(b)
+            if sa is None or sb is None:
+                continue
+            family = s.ip_a.version
+            for sp, rp, s_entry, s_ip, r_entry in ((sa, sb, s.entry_a, s.ip_a, s.entry_b),
+                                                   (sb, sa, s.entry_b, s.ip_b, s.entry_a)):
+                f = Feed(len(self.feeds), sp.idx, rp.idx, s_entry, r_entry, s_ip, s.ibgp,
+                         family)
                 self.feeds.append(f)
-                self.speakers[si].feeds_out.append(f)
-                self.speakers[si].out_to[ri].append(f)
-                self.speakers[ri].feeds_in.append(f)
-                self.speakers[ri].peer_ases.add(self.speakers[si].asn)
+                sp.feeds_out.append(f)
+                sp.out_to[rp.idx].append(f)
+                rp.feeds_in.append(f)
+                rp.peer_ases.add(sp.asn)
                 if s.ibgp and s_entry.route_reflector_client:
-                    self.speakers[si].clients.add(s_entry.address)
+                    sp.reflector = True
+                    sp.clients.add(s_entry.address)
 
     def _import_key(self, f: Feed) -> tuple[object, ...]:
         """What the receiver's import treatment of the iBGP feed ``f`` depends on: the
@@ -249,8 +249,9 @@ class BgpRib:
         sp = self.speakers[f.sender]
         reflect = False
         if f.ibgp and best.source is Source.IBGP:
-            from_client = best.peer_ip in sp.clients
-            if not (from_client or f.s_entry.route_reflector_client):
+            # only a reflector passes an iBGP path on: to a client, or from one to anyone
+            if not (f.s_entry.route_reflector_client
+                    or (sp.reflector and best.peer_ip in sp.clients)):
                 return None
             reflect = True
         verdict = self.policies.evaluate(sp.cfg, f.s_entry.export_policy, prefix, ebgp=not f.ibgp)

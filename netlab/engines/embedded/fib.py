@@ -383,6 +383,14 @@ class Fib:
         col = self._cost_columns.get(key)
         if col is not None:
             return col
+        host = self._hosts.get(key)
+        if host is not None:  # a loopback (see :meth:`cost`): one column of the SPF
+            adv, metric, dist = host
+            col = dist[:, adv] + metric
+            col[adv] = 0.0
+            if np.isfinite(col).all():
+                self._cost_columns[key] = col
+                return col
         n = len(self.inv.names)
         col = np.full(n, np.inf)
         todo = np.ones(n, dtype=bool)

@@ -142,32 +142,32 @@ class Inventory:
         return frozenset(p for p in self.interfaces if self.oper_up(p))
 
     @cached_property
-    def _owners(self) -> dict[int, Port]:
-        out: dict[int, Port] = {}
+    def _addresses(self) -> tuple[dict[int, Port], dict[tuple[Port, int], IPAddress]]:
+        """Address → its (first) interface, and (interface, version) → address: one pass,
+        one address object per configured address (``IPv4Interface.ip`` builds a new one
+        each time it is read)."""
+        owners: dict[int, Port] = {}
+        port_ips: dict[tuple[Port, int], IPAddress] = {}
         for port, itf in self.interfaces.items():
             for addr in _addresses(itf):
-                out.setdefault(ipkey(addr.ip), port)
-        return out
+                ip = addr.ip
+                owners.setdefault(ipkey(ip), port)
+                port_ips[(port, ip.version)] = ip
+        return owners, port_ips
 
     def owner(self, ip: IPAddress) -> Port | None:
         """The (hostname, interface) configured with ``ip``, whatever its state."""
-        return self._owners.get(ipkey(ip))
-
-    @cached_property
-    def _port_ips(self) -> dict[tuple[Port, int], IPAddress]:
-        out: dict[tuple[Port, int], IPAddress] = {}
-        for port, itf in self.interfaces.items():
-            for addr in _addresses(itf):
-                out[(port, addr.version)] = addr.ip
-        return out
+        return self._addresses[0].get(ipkey(ip))
 
     @cached_property
     def connected(self) -> dict[str, tuple[Connected, ...]]:
         """Node → connected subnets of its up interfaces."""
+        port_ips = self._addresses[1]
         out: dict[str, list[Connected]] = defaultdict(list)
         for port in sorted(self.up_ports):
             for addr in _addresses(self.interfaces[port]):
-                out[port[0]].append(Connected(addr.network, addr.ip, port[1]))
+                net = addr.network
+                out[port[0]].append(Connected(net, port_ips[(port, net.version)], port[1]))
         return {n: tuple(v) for n, v in out.items()}
 
     def connected_to(self, node: str, address: IPAddress) -> Connected | None:
@@ -203,7 +203,7 @@ class Inventory:
 
     def interface_address(self, port: Port, version: int) -> IPAddress | None:
         """The IPv4 or IPv6 address of an interface, or None."""
-        return self._port_ips.get((port, version))
+        return self._addresses[1].get((port, version))
 
     def mtu(self, port: Port) -> int:
         itf = self.interfaces[port]
