@@ -152,10 +152,15 @@ def _entry_facts(inv: Inventory) -> tuple[list[_Facts], _Back]:
                    if (cfg := inv.configs[name]).bgp is not None
                    for nb in cfg.bgp.neighbors]
         local = [_local_ip(inv, name, cfg, nb) for name, cfg, nb in entries]
+        # per entry: (family, remote AS, neighbor address key, local address key or None)
+        keys = [(nb.address.version, nb.remote_as, ipkey(nb.address),
+                 ipkey(ip) if ip is not None else None)
+                for (_, _, nb), (ip, _) in zip(entries, local, strict=True)]
         back: _Back = defaultdict(list)
         remote_of: list[str | None] = []
-        for k, (name, _cfg, nb) in enumerate(entries):
-            owner = inv.owner(nb.address)
+        owners = inv.owner_of_key
+        for k, (name, _cfg, _nb) in enumerate(entries):
+            owner = owners(keys[k][2])
             remote_of.append(owner[0] if owner is not None else None)
             if owner is not None:  # (name, owner) → name's entries toward owner's addresses
                 back[(name, owner[0])].append(k)
@@ -167,12 +172,12 @@ def _entry_facts(inv: Inventory) -> tuple[list[_Facts], _Back]:
             rbgp = inv.configs[remote].bgp if remote is not None else None
             if remote is not None and rbgp is not None and nb.remote_as == rbgp.asn:
                 assert cfg.bgp is not None
-                v, asn = nb.address.version, cfg.bgp.asn
+                v, _, address, own = keys[k]
+                asn = cfg.bgp.asn
                 partners = tuple(
                     r for r in back.get((remote, name), ())
-                    if (rnb := entries[r][2]).address.version == v and rnb.remote_as == asn
-                    and (ip is None or rnb.address == ip)
-                    and ((rl := local[r][0]) is None or rl == nb.address))
+                    if (rk := keys[r])[0] == v and rk[1] == asn
+                    and (own is None or rk[2] == own) and (rk[3] is None or rk[3] == address))
             out.append(_Facts(name, cfg, nb, ip, problem, remote, partners))
         return out, dict(back)
 

@@ -27,7 +27,7 @@ resolves over connected and IS-IS routes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
@@ -75,6 +75,11 @@ _AD: dict[Vendor, dict[RoutingProtocol, int]] = {
                  RoutingProtocol.ISIS_L2: 115, RoutingProtocol.BGP: 20,
                  RoutingProtocol.IBGP: 200},
 }
+
+
+def _members(nodes: Collection[int]) -> Collection[int]:
+    """A container to test node membership in: the list itself when short."""
+    return nodes if len(nodes) <= 8 else frozenset(nodes)
 
 
 def admin_distance(vendor: Vendor, protocol: RoutingProtocol) -> int:
@@ -200,7 +205,7 @@ class Fib:
         self._entries: dict[tuple[int, IPNetwork], FibEntry | None] = {}
         self._lookups: dict[tuple[int, int], FibEntry | None] = {}
         self._cost_columns: dict[int, FloatArray] = {}
-        self._cost_plans: dict[int, tuple[list[tuple[IPNetwork, frozenset[int], frozenset[int],
+        self._cost_plans: dict[int, tuple[list[tuple[IPNetwork, Collection[int], Collection[int],
                                                      Callable[[int], float]]], bool]] = {}
         if igp is not None:
             self._extend(igp)
@@ -383,18 +388,21 @@ class Fib:
         col = self._cost_columns.get(key)
         if col is not None:
             return col
+        covering = self.index.covering(ip)
         host = self._hosts.get(key)
-        if host is not None:  # a loopback (see :meth:`cost`): one column of the SPF
+        if host is not None:  # a loopback (see :meth:`cost`): its /32 or /128 first
             adv, metric, dist = host
             col = dist[:, adv] + metric
-            col[adv] = 0.0
-            if np.isfinite(col).all():
-                self._cost_columns[key] = col
-                return col
-        n = len(self.inv.names)
-        col = np.full(n, np.inf)
-        todo = np.ones(n, dtype=bool)
-        for p in self.index.covering(ip):
+            col[adv] = 0.0  # connected there
+            todo = ~np.isfinite(col)
+            covering = covering[1:]  # the host prefix, just done
+            if not todo.any():
+                covering = []
+        else:
+            n = len(self.inv.names)
+            col = np.full(n, np.inf)
+            todo = np.ones(n, dtype=bool)
+        for p in covering:
             nk = net_key(p)
             for node in self.holders.get(nk, ()):
                 if todo[node]:
@@ -472,15 +480,18 @@ class Fib:
         return self.cost_plan(ip, key)[1]
 
     def cost_plan(self, ip: IPAddress, key: int | None = None) -> tuple[
-            list[tuple[IPNetwork, frozenset[int], frozenset[int], Callable[[int], float]]], bool]:
+            list[tuple[IPNetwork, Collection[int], Collection[int], Callable[[int], float]]], bool]:
         """For each known prefix covering ``ip`` (longest first): the nodes that have it
         connected, those with a static route for it, and the IS-IS cost function; and
         whether no static route covers ``ip`` anywhere. Built once per address."""
         key = ipkey(ip) if key is None else key
         got = self._cost_plans.get(key)
         if got is None:
-            plan = [(p, frozenset(self.holders.get(net_key(p), ())),
-                     frozenset(self.static_nodes.get(net_key(p), ())), self.isis.cost_of(p))
-                    for p in self.index.covering(ip)]
+            plan: list[tuple[IPNetwork, Collection[int], Collection[int],
+                             Callable[[int], float]]] = []
+            for p in self.index.covering(ip):
+                nk = net_key(p)
+                plan.append((p, _members(self.holders.get(nk, ())),
+                             _members(self.static_nodes.get(nk, ())), self.isis.cost_of(p)))
             got = self._cost_plans[key] = (plan, not any(st for _, _, st, _ in plan))
         return got

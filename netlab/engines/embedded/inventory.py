@@ -159,6 +159,10 @@ class Inventory:
         """The (hostname, interface) configured with ``ip``, whatever its state."""
         return self._addresses[0].get(ipkey(ip))
 
+    def owner_of_key(self, key: int) -> Port | None:
+        """:meth:`owner` of the address whose :func:`ipkey` is ``key``."""
+        return self._addresses[0].get(key)
+
     @cached_property
     def connected(self) -> dict[str, tuple[Connected, ...]]:
         """Node → connected subnets of its up interfaces."""
