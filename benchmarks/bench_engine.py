@@ -54,6 +54,7 @@ from netlab.model.network import FailureState, Network
 from netlab.model.types import LinkKind
 from netlab.render.intent import device_configs
 from netlab.snapshot.layout import Snapshot
+from netlab.snapshot.writer import layer1_edges
 from netlab.topology.build import build_network
 from netlab.topology.classic import ClassicParams, generate_classic
 from netlab.topology.express import ExpressParams, generate_express
@@ -95,7 +96,10 @@ def timed(fn: Callable[[], T]) -> tuple[float, float, T]:
 
 
 def snapshot_of(network: Network) -> Snapshot:
-    return Snapshot(Path("/bench"), network, FailureState(), device_configs(network), ())
+    """The snapshot ``netlab render`` would write, in memory (layer 1 included)."""
+    configs = device_configs(network)
+    return Snapshot(Path("/bench"), network, FailureState(), configs,
+                    layer1_edges(network, configs))
 
 
 def measure(size: str, repeat: int, failures: int, extras: bool) -> Result:

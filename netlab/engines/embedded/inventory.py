@@ -31,6 +31,7 @@ from netlab.model.device import DeviceConfig, InterfaceConfig
 from netlab.model.naming import interface_name
 from netlab.model.types import Link
 from netlab.snapshot.layout import Layer1Edge, Snapshot
+from netlab.snapshot.writer import layer1_edges
 
 __all__ = ["DEFAULT_MTU", "Connected", "Inventory", "Port", "ipkey"]
 
@@ -113,16 +114,7 @@ class Inventory:
         return out
 
     def _derived_layer1(self) -> tuple[Layer1Edge, ...]:
-        net, failures = self.snapshot.network, self.snapshot.failures
-        out = []
-        for lid, link in net.links.items():
-            ends = [(r, self.vendor_name(link, r)) for r in (link.a.router, link.b.router)]
-            if (lid in failures.links_down or any(r in failures.nodes_down for r, _ in ends)
-                    or any(p in failures.interfaces_down for p in ends)):
-                continue
-            (n1, i1), (n2, i2) = sorted(ends)
-            out.append(Layer1Edge(n1, i1, n2, i2))
-        return tuple(sorted(out))
+        return layer1_edges(self.snapshot.network, self.configs, self.snapshot.failures)
 
     # -- state -------------------------------------------------------------------------------
     def alive(self, node: str) -> bool:
