@@ -118,6 +118,8 @@ def pre_igp(paths: Sequence[Path]) -> list[Path]:
 
 def post_igp(tied: Sequence[Path], multipath: bool) -> Selection:
     """Steps 9-11 over paths tied through the IGP step, and the multipath set."""
+    if len(tied) == 1:
+        return Selection(tied[0], (tied[0],))
     best = min(tied, key=Path.post_key)
     if not multipath:
         return Selection(best, (best,))
