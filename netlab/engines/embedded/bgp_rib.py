@@ -564,7 +564,8 @@ class BgpRib:
     def tripped(self) -> frozenset[tuple[str, IPAddress]]:
         """(node, neighbor address) of sessions whose max-prefix is exceeded."""
         out = set()
-        limits = {(f.receiver, f.r_entry.address): f.r_entry.max_prefix for f in self.feeds}
+        limits = {(f.receiver, f.r_entry.address): f.r_entry.max_prefix for f in self.feeds
+                  if f.r_entry.max_prefix is not None}
         for key, (offered, accepted) in self.received().items():
             sp = self.speakers[key[0]]
             limit = limits.get(key)

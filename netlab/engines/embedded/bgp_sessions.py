@@ -380,14 +380,16 @@ def evaluate_sessions(inv: Inventory, igp: Fib,
     """Every configured neighbor entry of every router (``keep`` filters nodes)."""
     ev = _Evaluator(inv, igp, tripped)
     peerings: list[Peering] = []
-    sessions: dict[tuple[str, str, IPAddress, IPAddress], Session] = {}
+    sessions: dict[tuple[str, str, int, int], Session] = {}
+    seen: set[int] = set()  # ids of the sessions kept (each is met from both its entries)
     for k, facts in enumerate(ev.facts):
         if keep is None or keep(facts.node):
             p = ev.peering(k)
-            if p.session is not None:
+            if p.session is not None and id(p.session) not in seen:
                 s = p.session
-                key = (s.a, s.b, s.ip_a, s.ip_b)
+                key = (s.a, s.b, ipkey(s.ip_a), ipkey(s.ip_b))
                 s = sessions.setdefault(key, s)
+                seen.add(id(s))
                 if s is not p.session:  # the same pair reached through another entry
                     p = Peering(p.node, p.entry, p.local_as, p.session_type, p.local_ip,
                                 p.remote_node, p.configured, p.status, p.reason, p.detail, s)

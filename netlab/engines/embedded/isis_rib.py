@@ -17,7 +17,6 @@ A router never installs an IS-IS route for a prefix it advertises itself
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -90,8 +89,9 @@ class IsisRib:
     # -- advertisements ----------------------------------------------------------------------
     def _advertise(self) -> None:
         inv = self.inv
-        found: dict[int, dict[IPNetwork, dict[int, int]]] = {1: defaultdict(dict),
-                                                              2: defaultdict(dict)}
+        # prefix → advertiser → metric, per level (index 1 and 2); one dict lookup per
+        # address, as hashing an ``ipaddress`` network runs in Python
+        found: dict[IPNetwork, tuple[dict[int, int], dict[int, int]]] = {}
         for port in sorted(inv.up_ports):
             node = port[0]
             cfg = inv.configs[node]
@@ -105,17 +105,18 @@ class IsisRib:
             for addr in (itf.ipv4, itf.ipv6):
                 if addr is None:
                     continue
+                net = addr.network
+                per_level = found.get(net)
+                if per_level is None:
+                    per_level = found[net] = ({}, {})
                 for lvl in levels:
-                    have = found[lvl][addr.network]
+                    have = per_level[lvl - 1]
                     have[i] = min(have.get(i, metric), metric)
         for lvl in (1, 2):
-            self.adverts[lvl] = {p: sorted(a.items()) for p, a in found[lvl].items()}
-        own: dict[IPNetwork, set[int]] = defaultdict(set)
-        for lvl in (1, 2):
-            for p, a in found[lvl].items():
-                own[p].update(a)
+            self.adverts[lvl] = {p: sorted(a[lvl - 1].items())
+                                 for p, a in found.items() if a[lvl - 1]}
         self.advertisers: dict[IPNetwork, frozenset[int]] = {
-            p: frozenset(v) for p, v in own.items()}
+            p: frozenset(a[0]).union(a[1]) for p, a in found.items() if a[0] or a[1]}
         self._leak_level1()
 
     def _leak_level1(self) -> None:
