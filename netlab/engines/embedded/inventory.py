@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from ipaddress import IPv4Interface, IPv6Interface
+from ipaddress import IPv4Address, IPv4Interface, IPv6Interface
 from typing import NamedTuple, TypeVar, cast
 
 from netlab.engines.base import IPAddress, IPNetwork
@@ -50,9 +50,12 @@ class Connected(NamedTuple):
     interface: str
 
 
+_V6 = 1 << 129
+
+
 def ipkey(ip: IPAddress) -> int:
     """A cheap dict key for an address (hashing ``ipaddress`` objects is slow)."""
-    return int(ip) if ip.version == 4 else int(ip) | (1 << 129)
+    return int(ip) if isinstance(ip, IPv4Address) else int(ip) | _V6
 
 
 def _addresses(itf: InterfaceConfig) -> Iterator[IPv4Interface | IPv6Interface]:

@@ -99,7 +99,10 @@ class PolicyBook:
         self._lists: dict[int, tuple[PrefixList, tuple[_Matcher, ...]]] = {}
         self._ids: dict[object, int] = {}
         self._bodies: list[object] = []
-        self._memo: dict[tuple[int, IPNetwork], Verdict] = {}
+        # (policy id, id(prefix)) → (prefix, verdict): prefixes are looked up by identity
+        # (hashing an ``ipaddress`` network runs in Python); holding the prefix keeps the
+        # id from being reused, and an equal prefix that is another object only misses
+        self._memo: dict[tuple[int, int], tuple[IPNetwork, Verdict]] = {}
 
     def _matchers(self, pl: PrefixList | None) -> tuple[_Matcher, ...]:
         if pl is None:
@@ -142,11 +145,11 @@ class PolicyBook:
         if name is None:
             return REJECT if ebgp and cfg.vendor is Vendor.IOSXR else ACCEPT_ALL
         key = self.key(cfg, name)
-        memo = (key, prefix)
+        memo = (key, id(prefix))
         got = self._memo.get(memo)
         if got is None:
-            got = self._memo[memo] = _run(self._bodies[key], prefix)
-        return got
+            got = self._memo[memo] = (prefix, _run(self._bodies[key], prefix))
+        return got[1]
 
 
 def _run(key: object, prefix: IPNetwork) -> Verdict:
