@@ -216,13 +216,17 @@ class Fib:
     def _build(self) -> None:
         inv = self.inv
         index = self.index
+        by_length, holders = index.by_length, self.holders
+        hosts = {4: by_length[(4, 32)], 6: by_length[(6, 128)]}
         for node, subnets in inv.connected.items():
             i = inv.index[node]
             for c in subnets:
-                key = net_key(c.network)
-                index.add_key(key, c.network)
-                self.holders[key].append(i)
-                index.add_key((c.address.version, int(c.address), c.address.max_prefixlen))
+                v, net, plen = key = c.key
+                known = by_length[(v, plen)]
+                if known.get(net) is None:
+                    known[net] = c.network
+                holders[key].append(i)
+                hosts[v].setdefault(int(c.address), None)  # its local (host) route
         for name, cfg in inv.configs.items():
             if not inv.alive(name):
                 continue
@@ -238,8 +242,9 @@ class Fib:
                 index.add_key(key, p)
                 self.static_nodes[key].append(i)
                 self.static_holders.add(p)
-        for p in self.isis.prefixes:
-            index.add(p)
+        for level in (1, 2):
+            for p in self.isis.adverts[level]:
+                index.add(p)
         if self.bgp is not None:
             for p in self.bgp.prefixes():
                 index.add(p)

@@ -48,6 +48,8 @@ class Connected(NamedTuple):
     network: IPNetwork
     address: IPAddress
     interface: str
+    key: tuple[int, int, int]  # the subnet as (version, network as int, length)
+    address_key: int  # :func:`ipkey` of the address
 
 
 _V6 = 1 << 129
@@ -144,10 +146,14 @@ class Inventory:
         owners: dict[int, Port] = {}
         port_ips: dict[tuple[Port, int], IPAddress] = {}
         for port, itf in self.interfaces.items():
-            for addr in _addresses(itf):
-                ip = addr.ip
-                owners.setdefault(ipkey(ip), port)
-                port_ips[(port, ip.version)] = ip
+            if itf.ipv4 is not None:
+                ip4 = itf.ipv4.ip
+                owners.setdefault(int(ip4), port)  # ipkey of a v4 address
+                port_ips[(port, 4)] = ip4
+            if itf.ipv6 is not None:
+                ip6 = itf.ipv6.ip
+                owners.setdefault(int(ip6) | _V6, port)
+                port_ips[(port, 6)] = ip6
         return owners, port_ips
 
     def owner(self, ip: IPAddress) -> Port | None:
@@ -164,9 +170,19 @@ class Inventory:
         port_ips = self._addresses[1]
         out: dict[str, list[Connected]] = defaultdict(list)
         for port in sorted(self.up_ports):
-            for addr in _addresses(self.interfaces[port]):
-                net = addr.network
-                out[port[0]].append(Connected(net, port_ips[(port, net.version)], port[1]))
+            itf = self.interfaces[port]
+            if itf.ipv4 is not None:
+                net4 = itf.ipv4.network
+                ip4 = port_ips[(port, 4)]
+                out[port[0]].append(Connected(
+                    net4, ip4, port[1], (4, int(net4.network_address), net4.prefixlen),
+                    int(ip4)))
+            if itf.ipv6 is not None:
+                net6 = itf.ipv6.network
+                ip6 = port_ips[(port, 6)]
+                out[port[0]].append(Connected(
+                    net6, ip6, port[1], (6, int(net6.network_address), net6.prefixlen),
+                    int(ip6) | _V6))
         return {n: tuple(v) for n, v in out.items()}
 
     def connected_to(self, node: str, address: IPAddress) -> Connected | None:
