@@ -44,6 +44,7 @@ from netlab.model.device import BgpNeighbor, DeviceConfig
 __all__ = ["Peering", "Session", "SessionTable", "evaluate_sessions"]
 
 _FAMILY = {4: "IPV4_UNICAST", 6: "IPV6_UNICAST"}
+INF = float("inf")
 _MATCHED = (ConfiguredStatus.UNIQUE_MATCH, ConfiguredStatus.LOCAL_IP_UNKNOWN_STATICALLY)
 
 
@@ -152,15 +153,15 @@ def _entry_facts(inv: Inventory) -> tuple[list[_Facts], _Back]:
                    if (cfg := inv.configs[name]).bgp is not None
                    for nb in cfg.bgp.neighbors]
         local = [_local_ip(inv, name, cfg, nb) for name, cfg, nb in entries]
-        # per entry: (family, remote AS, neighbor address key, local address key or None)
-        keys = [(nb.address.version, nb.remote_as, ipkey(nb.address),
-                 ipkey(ip) if ip is not None else None)
+        # per entry: (neighbor address key, local address key or None, remote AS); an
+        # address key carries its family (:func:`ipkey`)
+        keys = [(ipkey(nb.address), ipkey(ip) if ip is not None else None, nb.remote_as)
                 for (_, _, nb), (ip, _) in zip(entries, local, strict=True)]
         back: _Back = defaultdict(list)
         remote_of: list[str | None] = []
         owners = inv.owner_of_key
         for k, (name, _cfg, _nb) in enumerate(entries):
-            owner = owners(keys[k][2])
+            owner = owners(keys[k][0])
             remote_of.append(owner[0] if owner is not None else None)
             if owner is not None:  # (name, owner) → name's entries toward owner's addresses
                 back[(name, owner[0])].append(k)
@@ -168,17 +169,19 @@ def _entry_facts(inv: Inventory) -> tuple[list[_Facts], _Back]:
         for k, (name, cfg, nb) in enumerate(entries):
             ip, problem = local[k]
             remote = remote_of[k]
-            partners: tuple[int, ...] = ()
+            partners: list[int] = []
             rbgp = inv.configs[remote].bgp if remote is not None else None
             if remote is not None and rbgp is not None and nb.remote_as == rbgp.asn:
                 assert cfg.bgp is not None
-                v, _, address, own = keys[k]
-                asn = cfg.bgp.asn
-                partners = tuple(
-                    r for r in back.get((remote, name), ())
-                    if (rk := keys[r])[0] == v and rk[1] == asn
-                    and (own is None or rk[2] == own) and (rk[3] is None or rk[3] == address))
-            out.append(_Facts(name, cfg, nb, ip, problem, remote, partners))
+                address, own, _ = keys[k]
+                family, asn = address >> 129, cfg.bgp.asn
+                for r in back.get((remote, name), ()):
+                    r_address, r_own, r_as = keys[r]
+                    if (r_address >> 129 == family and r_as == asn
+                            and (own is None or r_address == own)
+                            and (r_own is None or r_own == address)):
+                        partners.append(r)
+            out.append(_Facts(name, cfg, nb, ip, problem, remote, tuple(partners)))
         return out, dict(back)
 
     return inv.cached(("entry-facts",), build)
@@ -204,7 +207,7 @@ class _Evaluator:
         start = self.inv.index[node]
         k = ipkey(dst)
         if self.igp.static_free(dst, k):
-            return self.igp.cost(start, dst) < float("inf")
+            return self.igp.cost(start, dst, k) < INF
         key = (start, k)
         if key not in self._reach:
             self._reach[key] = self._walk(start, dst, frozenset())

@@ -428,9 +428,10 @@ class Fib:
         e = self.entry(node, prefix)
         return e is not None and not e.discard
 
-    def cost(self, node: int, ip: IPAddress) -> float:
-        """``node``'s IGP metric to ``ip`` (one entry of :meth:`cost_column`, computed alone)."""
-        key = ipkey(ip)
+    def cost(self, node: int, ip: IPAddress, key: int | None = None) -> float:
+        """``node``'s IGP metric to ``ip`` (one entry of :meth:`cost_column`, computed alone;
+        ``key`` = ``ipkey(ip)`` when the caller has it)."""
+        key = ipkey(ip) if key is None else key
         col = self._cost_columns.get(key)
         if col is not None:
             return float(col[node])
