@@ -50,7 +50,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
 
 import numpy as np
@@ -244,7 +244,8 @@ class BgpRib:
         """The path ``f.sender`` advertises on ``f`` given its selection (before import)."""
         best = sel.best
         prefix = best.prefix
-        if prefix.version != f.family or best.peer == self.inv.names[f.receiver]:
+        if ((4 if isinstance(prefix, IPv4Network) else 6) != f.family
+                or best.peer == self.inv.names[f.receiver]):
             return None
         sp = self.speakers[f.sender]
         reflect = False
@@ -353,10 +354,10 @@ class BgpRib:
             if targets is None:
                 if len(sp.out_to) < len(active):
                     targets = [f for r, fs in sp.out_to.items() if r in active for f in fs
-                               if f.s_ip.version == version]
+                               if f.family == version]
                 else:
                     targets = [f for r in active for f in sp.out_to.get(r, ())
-                               if f.s_ip.version == version]
+                               if f.family == version]
                 outs[n] = targets
             for f in targets:
                 r = f.receiver
@@ -403,11 +404,20 @@ class BgpRib:
         if not cands:
             return None
         members = group.members
+        multipath = self.speakers[int(members[0])].multipath
+        hop = cands[0].next_hop
+        assert hop is not None
+        if all(p.next_hop is hop or p.next_hop == hop for p in cands):
+            # one next hop (the reflectors agree): the IGP step cannot tell the candidates
+            # apart, so every member that reaches it makes the same choice
+            survivors = pre_igp(cands)
+            reach = np.isfinite(self._column(hop)[members])
+            return _GroupResult(cands, pos_of, offered, np.where(reach, 0, -1),
+                                [post_igp(survivors, multipath)])
         costs = np.empty((len(members), len(cands)))
         for j, p in enumerate(cands):
             assert p.next_hop is not None
             costs[:, j] = self._column(p.next_hop)[members]
-        multipath = self.speakers[int(members[0])].multipath
         choice = np.full(len(members), -1, dtype=np.int64)
         selections: list[Selection] = []
         for pattern, rows in _classes(np.isfinite(costs)):
