@@ -21,8 +21,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from netlab.engines.base import AdjacencyReason, AdjacencyState, IsisAdjacencyRow
 from netlab.engines.embedded.inventory import Inventory, Port
@@ -44,17 +45,18 @@ def levels_of(levels: Iterable[int]) -> IsisLevel:
     return next(k for k, v in _LEVELS.items() if v == s)
 
 
+@functools.lru_cache(maxsize=16384)  # asked for both ends of every circuit
 def area_of(net: str) -> str:
     """The area of an IS-IS NET: everything before the system id and selector."""
     return ".".join(net.split(".")[:-4])
 
 
+@functools.lru_cache(maxsize=16384)
 def system_id_of(net: str) -> str:
     return ".".join(net.split(".")[-4:-1])
 
 
-@dataclass(frozen=True, slots=True)
-class Adjacency:
+class Adjacency(NamedTuple):
     """An UP adjacency in one direction: ``node`` reaches ``remote`` over ``interface``."""
 
     node: str
@@ -65,8 +67,7 @@ class Adjacency:
     metric: int  # the local interface metric (cost of node → remote)
 
 
-@dataclass(frozen=True, slots=True)
-class _End:
+class _End(NamedTuple):
     port: Port
     cfg: DeviceConfig
     itf: InterfaceConfig
