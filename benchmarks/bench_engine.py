@@ -230,7 +230,9 @@ def markdown(results: list[Result], repeat: int, speed: tuple[float, float]) -> 
         "",
         "The analysis pauses Python's cyclic garbage collector (`netlab.gcpause`): with it "
         "running, full collections over the configs' objects roughly doubled the classic-1k "
-        "figure.",
+        "figure; on resume the objects it keeps join the oldest generation instead of being "
+        "scanned as young ones (80 ms at classic-1k). docs/engines.md (Speed) says what else "
+        "keeps the Python parts cheap.",
         "",
         "What-if (one physical failure, incremental: SPF delta, changed-pair counts, sessions; "
         "BGP and utilisation are re-analysed when asked for). Random core-link failures, each "
