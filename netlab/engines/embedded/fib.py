@@ -400,6 +400,7 @@ class Fib:
             col = dist[:, adv] + metric
             col[adv] = 0.0  # connected there
             todo = ~np.isfinite(col)
+            assert covering[0].prefixlen == covering[0].max_prefixlen  # the longest match
             covering = covering[1:]  # the host prefix, just done
             if not todo.any():
                 covering = []

@@ -56,7 +56,9 @@ _V6 = 1 << 129
 
 
 def ipkey(ip: IPAddress) -> int:
-    """A cheap dict key for an address (hashing ``ipaddress`` objects is slow)."""
+    """A cheap dict key for an address (hashing ``ipaddress`` objects is slow): an IPv4
+    address as its integer, an IPv6 one as its integer with bit 129 set, so equal keys
+    mean equal addresses and ``key >> 129`` is the family (0 for IPv4, 1 for IPv6)."""
     return int(ip) if isinstance(ip, IPv4Address) else int(ip) | _V6
 
 
