@@ -60,7 +60,7 @@ from netlab.engines.base import BgpRouteStatus, IPAddress, IPNetwork, OriginType
 from netlab.engines.embedded.bgp_decision import Path, Selection, Source, decide, post_igp, pre_igp
 from netlab.engines.embedded.bgp_sessions import SessionTable
 from netlab.engines.embedded.fib import Fib
-from netlab.engines.embedded.inventory import Inventory
+from netlab.engines.embedded.inventory import Inventory, ipkey
 from netlab.engines.embedded.policy import PolicyBook
 from netlab.model.device import BgpNeighbor, DeviceConfig
 from netlab.model.types import Vendor
@@ -87,7 +87,7 @@ class Feed(NamedTuple):
     def export_class(self) -> tuple[object, ...]:
         e = self.s_entry
         return (self.sender, e.export_policy, e.next_hop_self, e.route_reflector_client,
-                self.s_ip, self.ibgp)
+                ipkey(self.s_ip), self.ibgp)
 
 
 @dataclass
@@ -152,6 +152,7 @@ class BgpRib:
         self.igp = igp
         self.policies = PolicyBook()
         self._columns: dict[int, tuple[IPAddress, FloatArray]] = {}
+        self._cost_fns: dict[int, Callable[[IPAddress], float]] = {}
         self.speakers: dict[int, Speaker] = {}
         self.feeds: list[Feed] = []
         self._speakers(sessions)
@@ -309,14 +310,20 @@ class BgpRib:
         return got[1]
 
     def _cost(self, node: int) -> Callable[[IPAddress], float]:
-        columns = self._columns
-        column = self._column
+        """``node``'s IGP cost to a next hop (one function per node, made once)."""
+        fn = self._cost_fns.get(node)
+        if fn is None:
+            columns = self._columns  # shared with _column; no reference back to self
+            build = self.igp.cost_column
 
-        def cost(ip: IPAddress) -> float:
-            got = columns.get(id(ip))
-            return float((got[1] if got is not None else column(ip))[node])
+            def cost(ip: IPAddress) -> float:
+                got = columns.get(id(ip))
+                if got is None:
+                    got = columns[id(ip)] = (ip, build(ip))
+                return float(got[1][node])
 
-        return cost
+            fn = self._cost_fns[node] = cost
+        return fn
 
     # -- per prefix --------------------------------------------------------------------------
     def _propagate(self, prefix: IPNetwork) -> _Prefix:
