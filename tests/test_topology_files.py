@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 
@@ -97,6 +98,22 @@ def test_save_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
     save_network(network, out)
     assert load_network(out) == network
     assert [p.name for p in tmp_path.iterdir()] == ["mine.yaml"]  # no temp file left
+
+
+def test_saved_files_get_the_mode_a_plain_write_would(tmp_path: Path) -> None:
+    network = load_network("express-small")
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.yaml"
+        save_network(network, fresh)
+        assert fresh.stat().st_mode & 0o777 == 0o644  # not the temporary file's 0600
+        kept = tmp_path / "kept.yaml"
+        kept.write_text("x\n", encoding="utf-8")
+        kept.chmod(0o640)
+        save_network(network, kept)
+        assert kept.stat().st_mode & 0o777 == 0o640  # replacing keeps the file's mode
+    finally:
+        os.umask(old)
 
 
 def test_wheel_carries_the_shipped_topologies(tmp_path: Path,

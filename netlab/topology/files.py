@@ -143,6 +143,17 @@ def load_network(name_or_path: str | Path) -> Network:
     return build_network(spec, lines=lines, path=str(path))
 
 
+def _mode_for(path: Path) -> int:
+    """The permission bits a new ``path`` gets from ``open()``: the existing file's when
+    replacing one, else 0666 less the process umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write(text: str, path: Path, overwrite: bool) -> None:
     if path.exists() and not overwrite:
         raise TopologyError("file exists; refusing to overwrite it", path=path)
@@ -153,6 +164,9 @@ def _write(text: str, path: Path, overwrite: bool) -> None:
         # Name the file the person asked for, not the temporary file beside it.
         raise TopologyError(f"cannot write: {exc.strerror or exc}", path=path) from exc
     try:
+        # mkstemp creates the file private (0600): give it the mode a plain write would
+        # (or the replaced file's), so a topology someone generates stays readable to others
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
