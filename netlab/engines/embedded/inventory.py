@@ -190,9 +190,12 @@ class Inventory:
     def connected_to(self, node: str, address: IPAddress) -> Connected | None:
         """The up connected subnet of ``node`` containing ``address`` (longest), if any."""
         best: Connected | None = None
+        v, bits = (4, 32) if isinstance(address, IPv4Address) else (6, 128)
+        n = int(address)
         for c in self.connected.get(node, ()):
-            if (c.network.version == address.version and address in c.network
-                    and (best is None or c.network.prefixlen > best.network.prefixlen)):
+            cv, net, plen = c.key
+            if (cv == v and n >> (bits - plen) == net >> (bits - plen)
+                    and (best is None or plen > best.key[2])):
                 best = c
         return best
 
