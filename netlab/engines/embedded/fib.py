@@ -418,7 +418,7 @@ class Fib:
                 if todo[node] and self._usable(node, p):
                     col[node] = 0.0
                     todo[node] = False
-            isis = self.isis.cost_column(p)
+            isis = self.isis.cost_column(p, nk)
             hit = todo & np.isfinite(isis)
             col[hit] = isis[hit]
             todo &= ~hit
@@ -499,6 +499,7 @@ class Fib:
             for p in self.index.covering(ip):
                 nk = net_key(p)
                 plan.append((p, _members(self.holders.get(nk, ())),
-                             _members(self.static_nodes.get(nk, ())), self.isis.cost_of(p)))
+                             _members(self.static_nodes.get(nk, ())),
+                             self.isis.cost_of(p, nk)))
             got = self._cost_plans[key] = (plan, not any(st for _, _, st, _ in plan))
         return got

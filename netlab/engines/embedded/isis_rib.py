@@ -158,8 +158,27 @@ class IsisRib:
             self._columns[key] = col
         return col
 
-    def cost_column(self, prefix: IPNetwork) -> FloatArray:
-        """IS-IS metric of every node's route to ``prefix`` (inf = none; L1 before L2)."""
+    @cached_property
+    def routed(self) -> frozenset[tuple[int, int, int]]:
+        """Every prefix in IS-IS as (version, network as int, length): lets a caller that
+        holds that key skip the lookups (each hashes an ``ipaddress`` network in Python)
+        for the many prefixes that are not in IS-IS at all."""
+        return frozenset((p.version, int(p.network_address), p.prefixlen)
+                         for lvl in (1, 2) for p in self.adverts[lvl])
+
+    @cached_property
+    def _unrouted_column(self) -> FloatArray:
+        col = np.full(len(self.inv.names), np.inf)
+        col.flags.writeable = False
+        return col
+
+    def cost_column(self, prefix: IPNetwork, key: tuple[int, int, int] | None = None
+                    ) -> FloatArray:
+        """IS-IS metric of every node's route to ``prefix`` (inf = none; L1 before L2).
+        ``key``: the prefix's (version, network, length), when the caller has it. The
+        column is the caller's to read, not to change."""
+        if key is not None and key not in self.routed:
+            return self._unrouted_column
         l1 = self.adverts[1].get(prefix)
         l2 = self.adverts[2].get(prefix)
         if l2 and not l1 and 2 in self.levels:  # the backbone's case: level 2 only
@@ -178,9 +197,13 @@ class IsisRib:
             out[a] = np.inf
         return out
 
-    def cost_of(self, prefix: IPNetwork) -> Callable[[int], float]:
+    def cost_of(self, prefix: IPNetwork, key: tuple[int, int, int] | None = None
+                ) -> Callable[[int], float]:
         """A function of a node giving its IS-IS metric to ``prefix`` (the lookups of the
-        prefix done once: many nodes asking about one prefix share them)."""
+        prefix done once: many nodes asking about one prefix share them). ``key`` as for
+        :meth:`cost_column`."""
+        if key is not None and key not in self.routed:
+            return _unrouted
         got = self._cost_fns.get(prefix)
         if got is None:
             got = self._cost_fns[prefix] = self._make_cost(prefix)
