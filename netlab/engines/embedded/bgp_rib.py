@@ -60,7 +60,7 @@ from netlab.engines.base import BgpRouteStatus, IPAddress, IPNetwork, OriginType
 from netlab.engines.embedded.bgp_decision import Path, Selection, Source, decide, post_igp, pre_igp
 from netlab.engines.embedded.bgp_sessions import SessionTable
 from netlab.engines.embedded.fib import Fib
-from netlab.engines.embedded.inventory import Inventory, ipkey
+from netlab.engines.embedded.inventory import Inventory, ipkey, net_key
 from netlab.engines.embedded.policy import PolicyBook
 from netlab.model.device import BgpNeighbor, DeviceConfig
 from netlab.model.types import Vendor
@@ -171,7 +171,7 @@ class BgpRib:
         self.group_of: dict[int, tuple[int, int]] = {}
         self._group()
         self.results: dict[IPNetwork, _Prefix] = {}
-        for p in sorted(self.origins, key=_net_key):
+        for p in sorted(self.origins, key=net_key):
             self.results[p] = self._propagate(p)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -621,7 +621,3 @@ def _unique_rows(rows: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], IntArray]:
         return rows[:1], np.zeros(rows.shape[0], dtype=np.int64)
     _uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     return rows[first], inverse.reshape(-1).astype(np.int64)
-
-
-def _net_key(p: IPNetwork) -> tuple[int, int, int]:
-    return (p.version, int(p.network_address), p.prefixlen)

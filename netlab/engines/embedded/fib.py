@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netlab.engines.base import IPAddress, IPNetwork, NextHop, RoutingProtocol
-from netlab.engines.embedded.inventory import Inventory, ipkey
+from netlab.engines.embedded.inventory import Inventory, NetKey, ipkey, net_key
 from netlab.engines.embedded.isis_rib import IsisRib
 from netlab.model.types import Vendor
 
@@ -54,12 +54,6 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 INF = float("inf")
-NetKey = tuple[int, int, int]  # (version, network as int, prefix length)
-
-
-def net_key(p: IPNetwork) -> NetKey:
-    """A cheap dict key for a prefix (hashing ``ipaddress`` networks is slow)."""
-    return (p.version, int(p.network_address), p.prefixlen)
 
 _AD: dict[Vendor, dict[RoutingProtocol, int]] = {
     Vendor.JUNOS: {RoutingProtocol.STATIC: 5, RoutingProtocol.ISIS_L1: 15,

@@ -33,7 +33,7 @@ from netlab.model.types import Link
 from netlab.snapshot.layout import Layer1Edge, Snapshot
 from netlab.snapshot.writer import layer1_edges
 
-__all__ = ["DEFAULT_MTU", "Connected", "Inventory", "Port", "ipkey"]
+__all__ = ["DEFAULT_MTU", "Connected", "Inventory", "NetKey", "Port", "ipkey", "net_key"]
 
 DEFAULT_MTU = 1500  # IP MTU of a physical interface with no ``mtu`` configured
 
@@ -48,11 +48,16 @@ class Connected(NamedTuple):
     network: IPNetwork
     address: IPAddress
     interface: str
-    key: tuple[int, int, int]  # the subnet as (version, network as int, length)
-    address_key: int  # :func:`ipkey` of the address
+    key: NetKey  # the subnet's :func:`net_key`
 
 
 _V6 = 1 << 129
+NetKey = tuple[int, int, int]  # (version, network as int, prefix length)
+
+
+def net_key(p: IPNetwork) -> NetKey:
+    """A cheap dict key for a prefix (hashing ``ipaddress`` networks is slow)."""
+    return (p.version, int(p.network_address), p.prefixlen)
 
 
 def ipkey(ip: IPAddress) -> int:
@@ -148,14 +153,11 @@ class Inventory:
         owners: dict[int, Port] = {}
         port_ips: dict[tuple[Port, int], IPAddress] = {}
         for port, itf in self.interfaces.items():
-            if itf.ipv4 is not None:
-                ip4 = itf.ipv4.ip
-                owners.setdefault(int(ip4), port)  # ipkey of a v4 address
-                port_ips[(port, 4)] = ip4
-            if itf.ipv6 is not None:
-                ip6 = itf.ipv6.ip
-                owners.setdefault(int(ip6) | _V6, port)
-                port_ips[(port, 6)] = ip6
+            for addr in (itf.ipv4, itf.ipv6):
+                if addr is not None:
+                    ip = addr.ip
+                    owners.setdefault(ipkey(ip), port)
+                    port_ips[(port, ip.version)] = ip
         return owners, port_ips
 
     def owner(self, ip: IPAddress) -> Port | None:
@@ -173,18 +175,11 @@ class Inventory:
         out: dict[str, list[Connected]] = defaultdict(list)
         for port in sorted(self.up_ports):
             itf = self.interfaces[port]
-            if itf.ipv4 is not None:
-                net4 = itf.ipv4.network
-                ip4 = port_ips[(port, 4)]
-                out[port[0]].append(Connected(
-                    net4, ip4, port[1], (4, int(net4.network_address), net4.prefixlen),
-                    int(ip4)))
-            if itf.ipv6 is not None:
-                net6 = itf.ipv6.network
-                ip6 = port_ips[(port, 6)]
-                out[port[0]].append(Connected(
-                    net6, ip6, port[1], (6, int(net6.network_address), net6.prefixlen),
-                    int(ip6) | _V6))
+            for addr in (itf.ipv4, itf.ipv6):
+                if addr is not None:
+                    net = addr.network
+                    out[port[0]].append(Connected(net, port_ips[(port, net.version)], port[1],
+                                                  net_key(net)))
         return {n: tuple(v) for n, v in out.items()}
 
     def connected_to(self, node: str, address: IPAddress) -> Connected | None:

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from netlab.engines.base import IPNetwork, NextHop, RoutingProtocol
 from netlab.engines.embedded.adjacency import NARROW_MAX, WIDE_MAX, Adjacency, circuit_levels
-from netlab.engines.embedded.inventory import Inventory
+from netlab.engines.embedded.inventory import Inventory, NetKey, net_key
 from netlab.engines.embedded.spf import Graph, Spf, solve
 from netlab.model.device import IsisLevel
 
@@ -159,12 +159,11 @@ class IsisRib:
         return col
 
     @cached_property
-    def routed(self) -> frozenset[tuple[int, int, int]]:
+    def routed(self) -> frozenset[NetKey]:
         """Every prefix in IS-IS as (version, network as int, length): lets a caller that
         holds that key skip the lookups (each hashes an ``ipaddress`` network in Python)
         for the many prefixes that are not in IS-IS at all."""
-        return frozenset((p.version, int(p.network_address), p.prefixlen)
-                         for lvl in (1, 2) for p in self.adverts[lvl])
+        return frozenset(net_key(p) for lvl in (1, 2) for p in self.adverts[lvl])
 
     @cached_property
     def _unrouted_column(self) -> FloatArray:
@@ -172,7 +171,7 @@ class IsisRib:
         col.flags.writeable = False
         return col
 
-    def cost_column(self, prefix: IPNetwork, key: tuple[int, int, int] | None = None
+    def cost_column(self, prefix: IPNetwork, key: NetKey | None = None
                     ) -> FloatArray:
         """IS-IS metric of every node's route to ``prefix`` (inf = none; L1 before L2).
         ``key``: the prefix's (version, network, length), when the caller has it. The
@@ -197,7 +196,7 @@ class IsisRib:
             out[a] = np.inf
         return out
 
-    def cost_of(self, prefix: IPNetwork, key: tuple[int, int, int] | None = None
+    def cost_of(self, prefix: IPNetwork, key: NetKey | None = None
                 ) -> Callable[[int], float]:
         """A function of a node giving its IS-IS metric to ``prefix`` (the lookups of the
         prefix done once: many nodes asking about one prefix share them). ``key`` as for
