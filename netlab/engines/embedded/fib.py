@@ -210,17 +210,13 @@ class Fib:
     def _build(self) -> None:
         inv = self.inv
         index = self.index
-        by_length, holders = index.by_length, self.holders
-        hosts = {4: by_length[(4, 32)], 6: by_length[(6, 128)]}
         for node, subnets in inv.connected.items():
             i = inv.index[node]
             for c in subnets:
-                v, net, plen = key = c.key
-                known = by_length[(v, plen)]
-                if known.get(net) is None:
-                    known[net] = c.network
-                holders[key].append(i)
-                hosts[v].setdefault(int(c.address), None)  # its local (host) route
+                index.add_key(c.key, c.network)
+                self.holders[c.key].append(i)
+                v = c.key[0]  # and the address's local (host) route
+                index.add_key((v, int(c.address), 32 if v == 4 else 128))
         for name, cfg in inv.configs.items():
             if not inv.alive(name):
                 continue
