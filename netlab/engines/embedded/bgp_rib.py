@@ -104,9 +104,12 @@ class Speaker:
     feeds_out: list[Feed] = field(default_factory=list)
     feeds_in: list[Feed] = field(default_factory=list)
     clients: set[IPAddress] = field(default_factory=set)  # peer addresses that are RR clients
-    reflector: bool = False  # has a route-reflector client
     peer_ases: set[int] = field(default_factory=set)
     out_to: dict[int, list[Feed]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def reflector(self) -> bool:
+        return bool(self.clients)
 
     @property
     def stub(self) -> bool:
@@ -203,7 +206,6 @@ class BgpRib:
                 rp.feeds_in.append(f)
                 rp.peer_ases.add(sp.asn)
                 if s.ibgp and s_entry.route_reflector_client:
-                    sp.reflector = True
                     sp.clients.add(s_entry.address)
 
     def _import_key(self, f: Feed) -> tuple[object, ...]:
@@ -253,7 +255,7 @@ class BgpRib:
         if f.ibgp and best.source is Source.IBGP:
             # only a reflector passes an iBGP path on: to a client, or from one to anyone
             if not (f.s_entry.route_reflector_client
-                    or (sp.reflector and best.peer_ip in sp.clients)):
+                    or (sp.clients and best.peer_ip in sp.clients)):
                 return None
             reflect = True
         verdict = self.policies.evaluate(sp.cfg, f.s_entry.export_policy, prefix, ebgp=not f.ibgp)
@@ -304,10 +306,7 @@ class BgpRib:
         """Every node's IGP cost to the next hop ``ip``. Next hops are the sessions' address
         objects, a few thousand reused across every prefix, so they are looked up by
         identity (the cache keeps each one alive, so an id is never reused)."""
-        got = self._columns.get(id(ip))
-        if got is None:
-            got = self._columns[id(ip)] = (ip, self.igp.cost_column(ip))
-        return got[1]
+        return _cached_column(self._columns, self.igp.cost_column, ip)
 
     def _cost(self, node: int) -> Callable[[IPAddress], float]:
         """``node``'s IGP cost to a next hop (one function per node, made once)."""
@@ -317,10 +316,7 @@ class BgpRib:
             build = self.igp.cost_column
 
             def cost(ip: IPAddress) -> float:
-                got = columns.get(id(ip))
-                if got is None:
-                    got = columns[id(ip)] = (ip, build(ip))
-                return float(got[1][node])
+                return float(_cached_column(columns, build, ip)[node])
 
             fn = self._cost_fns[node] = cost
         return fn
@@ -595,6 +591,16 @@ class BgpRib:
 
     def unstable(self) -> list[IPNetwork]:
         return [p for p, r in self.results.items() if not r.stable]
+
+
+def _cached_column(columns: dict[int, tuple[IPAddress, FloatArray]],
+                   build: Callable[[IPAddress], FloatArray], ip: IPAddress) -> FloatArray:
+    """``build(ip)`` once per address object, cached by identity (the entry keeps ``ip``
+    alive, so its id cannot be reused)."""
+    got = columns.get(id(ip))
+    if got is None:
+        got = columns[id(ip)] = (ip, build(ip))
+    return got[1]
 
 
 def _classes(rows: NDArray[np.bool_]) -> list[tuple[list[bool], IntArray | None]]:
