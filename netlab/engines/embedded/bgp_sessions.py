@@ -253,37 +253,33 @@ class _Evaluator:
         asn = cfg.bgp.asn
         ibgp = nb.remote_as == asn
         stype = SessionType.IBGP if ibgp else SessionType.EBGP_SINGLEHOP
+        entry = (node, nb, asn, stype, local_ip, remote)  # the fields every outcome shares
         nc = EstablishedStatus.NOT_COMPATIBLE
         if problem is ConfiguredStatus.INVALID_LOCAL_IP:
-            return Peering(node, nb, asn, stype, local_ip, remote, problem, nc,
-                           SessionReason.INVALID_LOCAL_IP,
+            return Peering(*entry, problem, nc, SessionReason.INVALID_LOCAL_IP,
                            f"update-source {nb.update_source} has no IPv{nb.address.version} "
                            "address", None)
         if problem is ConfiguredStatus.NO_LOCAL_IP:
-            return Peering(node, nb, asn, stype, local_ip, remote, problem, nc,
-                           SessionReason.EBGP_NOT_DIRECTLY_CONNECTED,
+            return Peering(*entry, problem, nc, SessionReason.EBGP_NOT_DIRECTLY_CONNECTED,
                            f"{nb.address} is on no connected subnet of {node}", None)
         if remote is None:
-            return Peering(node, nb, asn, stype, local_ip, remote,
-                           ConfiguredStatus.UNKNOWN_REMOTE, nc, SessionReason.UNKNOWN_REMOTE,
-                           f"no router has address {nb.address}", None)
+            return Peering(*entry, ConfiguredStatus.UNKNOWN_REMOTE, nc,
+                           SessionReason.UNKNOWN_REMOTE, f"no router has address {nb.address}",
+                           None)
         if not partners:
             reason, detail = self._why_half_open(node, cfg, nb, remote, inv.configs[remote])
-            return Peering(node, nb, asn, stype, local_ip, remote,
-                           ConfiguredStatus.HALF_OPEN, nc, reason, detail, None)
+            return Peering(*entry, ConfiguredStatus.HALF_OPEN, nc, reason, detail, None)
         configured = problem or (ConfiguredStatus.UNIQUE_MATCH if len(partners) == 1
                                  else ConfiguredStatus.MULTIPLE_REMOTES)
         if len(partners) > 1 and problem is None:
-            return Peering(node, nb, asn, stype, local_ip, remote, configured, nc,
-                           SessionReason.MULTIPLE_REMOTES,
+            return Peering(*entry, configured, nc, SessionReason.MULTIPLE_REMOTES,
                            f"{remote} has {len(partners)} entries matching {node}", None)
         ne = EstablishedStatus.NOT_ESTABLISHED
         if inv.dead:
             for down in (node, remote):
                 if down in inv.dead:
                     why = SessionReason.NODE_DOWN if down == node else SessionReason.PEER_DOWN
-                    return Peering(node, nb, asn, stype, local_ip, remote, configured, ne, why,
-                                   f"{down} is down", None)
+                    return Peering(*entry, configured, ne, why, f"{down} is down", None)
         first: tuple[SessionReason, str] | None = None
         for r in partners:
             pair = (k, r) if k < r else (r, k)
@@ -292,13 +288,12 @@ class _Evaluator:
                 rnb = self.facts[r].entry
                 got = self._pairs[pair] = self._establish(node, nb, remote, rnb, ibgp)
             if isinstance(got, Session):
-                return Peering(node, nb, asn, stype, local_ip, remote,
-                               configured, EstablishedStatus.ESTABLISHED, None, "", got)
+                return Peering(*entry, configured, EstablishedStatus.ESTABLISHED, None, "",
+                               got)
             if first is None:
                 first = got
         assert first is not None
-        return Peering(node, nb, asn, stype, local_ip, remote, configured, ne, first[0],
-                       first[1], None)
+        return Peering(*entry, configured, ne, first[0], first[1], None)
 
     def _why_half_open(self, node: str, cfg: DeviceConfig, nb: BgpNeighbor, remote: str,
                        rcfg: DeviceConfig) -> tuple[SessionReason, str]:
